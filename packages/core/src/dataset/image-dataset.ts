@@ -141,20 +141,7 @@ export class ImageDataset {
 
   /** A new dataset of the samples at `indices` (copied, in that order; repeats allowed). */
   subset(indices: ArrayLike<number>): ImageDataset {
-    const s = this.imageSize;
-    const m = indices.length;
-    const images = new Uint8Array(m * s);
-    const labels = new Int32Array(m);
-    for (let j = 0; j < m; j++) {
-      const i = indices[j];
-      this.checkIndex(i, 'subset');
-      images.set(this.images.subarray(i * s, (i + 1) * s), j * s);
-      labels[j] = this.labels[i];
-    }
-    const meta: { poisoned?: Uint8Array; originalLabels?: Int32Array } = {};
-    if (this.meta.poisoned) meta.poisoned = Uint8Array.from({ length: m }, (_, j) => this.meta.poisoned![indices[j]]);
-    if (this.meta.originalLabels) meta.originalLabels = Int32Array.from({ length: m }, (_, j) => this.meta.originalLabels![indices[j]]);
-    return new ImageDataset({ images, shape: [m, this.shape[1], this.shape[2], this.shape[3]], labels, numClasses: this.numClasses, meta, name: this.name });
+    return ImageDataset.gather([{ dataset: this, indices }], { name: this.name });
   }
 
   /**
@@ -170,33 +157,64 @@ export class ImageDataset {
    * `meta` and others do not, the others count as clean (`poisoned` 0, original = given labels).
    */
   static concat(datasets: readonly ImageDataset[], name?: string): ImageDataset {
-    if (datasets.length === 0) fail('concat needs at least one dataset');
-    const [, h, w, c] = datasets[0].shape;
-    const numClasses = datasets[0].numClasses;
+    return ImageDataset.gather(
+      datasets.map((dataset) => ({ dataset })),
+      { name: name ?? datasets[0]?.name },
+    );
+  }
+
+  /**
+   * Copies the chosen samples of several datasets into one new dataset, in order, with one copy of
+   * the pixels (no intermediate subsets). This is how self-training assembles D_n from D_L and D_U.
+   * A part without `indices` contributes all its samples. Where some parts carry `meta` and others
+   * do not, the others count as clean (`poisoned` 0, original label = given label).
+   *
+   * @param options.labels replaces the gathered labels (e.g. pseudo-labels), length = total count.
+   */
+  static gather(
+    parts: readonly { dataset: ImageDataset; indices?: ArrayLike<number> }[],
+    options: { labels?: Int32Array; name?: string } = {},
+  ): ImageDataset {
+    if (parts.length === 0) fail('gather/concat needs at least one dataset');
+    const first = parts[0].dataset;
+    const [, h, w, c] = first.shape;
+    const numClasses = first.numClasses;
     let n = 0;
-    datasets.forEach((d, k) => {
+    parts.forEach(({ dataset: d, indices }, k) => {
       if (d.shape[1] !== h || d.shape[2] !== w || d.shape[3] !== c) {
         fail(`concat: datasets[${k}] has images ${d.imageShape.join('×')} but datasets[0] has ${h}×${w}×${c}`);
       }
       if (d.numClasses !== numClasses) fail(`concat: datasets[${k}] has ${d.numClasses} classes but datasets[0] has ${numClasses}`);
-      n += d.length;
+      n += indices ? indices.length : d.length;
     });
-    const images = new Uint8Array(n * h * w * c);
+    const size = h * w * c;
+    const images = new Uint8Array(n * size);
     const labels = new Int32Array(n);
-    const anyPoisoned = datasets.some((d) => d.meta.poisoned);
-    const anyOriginal = datasets.some((d) => d.meta.originalLabels);
-    const poisoned = anyPoisoned ? new Uint8Array(n) : undefined;
-    const originalLabels = anyOriginal ? new Int32Array(n) : undefined;
-    let offset = 0;
-    for (const d of datasets) {
-      images.set(d.images, offset * h * w * c);
-      labels.set(d.labels, offset);
-      if (poisoned && d.meta.poisoned) poisoned.set(d.meta.poisoned, offset);
-      if (originalLabels) originalLabels.set(d.meta.originalLabels ?? d.labels, offset);
-      offset += d.length;
+    const poisoned = parts.some((p) => p.dataset.meta.poisoned) ? new Uint8Array(n) : undefined;
+    const originalLabels = parts.some((p) => p.dataset.meta.originalLabels) ? new Int32Array(n) : undefined;
+    let o = 0;
+    for (const { dataset: d, indices } of parts) {
+      const original = d.meta.originalLabels ?? d.labels;
+      if (!indices) {
+        images.set(d.images, o * size);
+        labels.set(d.labels, o);
+        if (poisoned && d.meta.poisoned) poisoned.set(d.meta.poisoned, o);
+        if (originalLabels) originalLabels.set(original, o);
+        o += d.length;
+        continue;
+      }
+      for (let j = 0; j < indices.length; j++, o++) {
+        const i = indices[j];
+        d.checkIndex(i, 'subset');
+        images.set(d.images.subarray(i * size, (i + 1) * size), o * size);
+        labels[o] = d.labels[i];
+        if (poisoned && d.meta.poisoned) poisoned[o] = d.meta.poisoned[i];
+        if (originalLabels) originalLabels[o] = original[i];
+      }
     }
+    if (options.labels && options.labels.length !== n) fail(`gather: options.labels has length ${options.labels.length} but ${n} samples were gathered`);
     const meta: DatasetMeta = { ...(poisoned && { poisoned }), ...(originalLabels && { originalLabels }) };
-    return new ImageDataset({ images, shape: [n, h, w, c], labels, numClasses, meta, name: name ?? datasets[0].name });
+    return new ImageDataset({ images, shape: [n, h, w, c], labels: options.labels ?? labels, numClasses, meta, name: options.name ?? first.name });
   }
 
   /**

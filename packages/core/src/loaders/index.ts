@@ -1,1 +1,17 @@
-export {};
+export { loadCifar10, CIFAR10_CLASSES, CIFAR10_FILES, CIFAR10_RECORD_BYTES, CIFAR10_BATCHES_DIR } from './cifar10.js';
+export type { LoadCifar10Options } from './cifar10.js';
+export { downloadCifar10, CIFAR10_MD5 } from './cifar10-download.js';
+export type { DownloadCifar10Options, DownloadProgress } from './cifar10-download.js';
+export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_SYSTEM_DIR } from './fashion-mnist.js';
+export type { LoadFashionMnistOptions } from './fashion-mnist.js';
+export { readIdx, parseIdx } from './idx.js';
+export type { IdxArray } from './idx.js';
+export { readNpy, parseNpy } from './npy.js';
+export type { NpyArray } from './npy.js';
+export type { NumpyDtype, NumpyTypedArray } from './numpy-dtype.js';
+export { loadNpyImages } from './npy-images.js';
+export type { LoadNpyImagesOptions } from './npy-images.js';
+export { loadTinyImages } from './tiny-images.js';
+export type { LoadTinyImagesOptions } from './tiny-images.js';
+export { syntheticDataset, SYNTHETIC_CLASSES } from './synthetic-dataset.js';
+export type { SyntheticDatasetOptions } from './synthetic-dataset.js';

@@ -112,7 +112,7 @@ class AleaRng implements Rng {
   }
 
   state(): RngState {
-    const s = this.prng.state() as unknown as RngState['alea'];
+    const s = (this.prng as unknown as { state(): unknown }).state() as RngState['alea'];
     return { seed: this.seed, alea: { c: s.c, s0: s.s0, s1: s.s1, s2: s.s2 } };
   }
 }

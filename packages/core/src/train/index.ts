@@ -1,1 +1,13 @@
-export {};
+export { train } from './train.js';
+export { PAPER_TRAIN_DEFAULTS } from './train-options.js';
+export type { TrainOptions, TrainResult, EpochReport, BatchEndInfo } from './train-options.js';
+export { trainStep } from './train-step.js';
+export type { TrainStepResult } from './train-step.js';
+export { predict } from './predict.js';
+export type { Prediction, PredictOptions } from './predict.js';
+export { SgdMomentum } from './sgd-momentum.js';
+export type { SgdMomentumOptions, SgdMomentumState } from './sgd-momentum.js';
+export { learningRateAt } from './lr-schedule.js';
+export type { LrSchedule } from './lr-schedule.js';
+export { AbortError, throwIfAborted } from './abort-error.js';
+export { TRAIN_CHECKPOINT_FILE } from './train-checkpoint.js';

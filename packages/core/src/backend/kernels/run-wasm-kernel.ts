@@ -1,0 +1,46 @@
+import { getKernel } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * Runs one of the kernels registered for the 'wasm' backend directly on `backend`, the way
+ * tfjs backends compose kernels inside a kernel: no engine bookkeeping and nothing recorded on
+ * the gradient tape. The caller owns the result and releases it with
+ * {@link disposeWasmTensor} unless it hands it back to the engine as a kernel output.
+ *
+ * @throws Error when no kernel `kernelName` is registered for 'wasm' or it returns several tensors.
+ */
+export function runWasmKernel(
+  backend: BackendWasm,
+  kernelName: string,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const kernel = getKernel(kernelName, 'wasm');
+  if (kernel == null) {
+    throw new Error(`bdst wasm kernels: the wasm backend has no '${kernelName}' kernel registered`);
+  }
+  const out = kernel.kernelFunc({ inputs, backend, attrs });
+  if (Array.isArray(out)) {
+    throw new Error(`bdst wasm kernels: '${kernelName}' returned ${out.length} tensors, expected one`);
+  }
+  return out;
+}
+
+/** Releases an intermediate produced by {@link runWasmKernel} (drops one reference to its data). */
+export function disposeWasmTensor(backend: BackendWasm, info: TensorInfo): void {
+  backend.disposeData(info.dataId);
+}
+
+/**
+ * Returns `x` reshaped to `shape` without copying: a new reference to the same data, to be
+ * released with {@link disposeWasmTensor} like any other intermediate.
+ */
+export function reshapeWasmTensor(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
+  return runWasmKernel(backend, 'Reshape', { x }, { shape });
+}
+
+/** A new float32 tensor of `shape` filled with zeros (via the wasm `Fill` kernel). */
+export function zerosWasmTensor(backend: BackendWasm, shape: number[]): TensorInfo {
+  return runWasmKernel(backend, 'Fill', {}, { shape, value: 0, dtype: 'float32' });
+}

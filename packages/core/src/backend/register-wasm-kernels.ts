@@ -1,0 +1,38 @@
+/**
+ * Side-effect module: registers bdst's WASM training kernels with tfjs-core's kernel registry
+ * for the 'wasm' backend. Stock `@tensorflow/tfjs-backend-wasm` 4.22 lacks the convolution
+ * gradients, so a CNN cannot train on it; after this module runs it can:
+ *
+ * - `Conv2DBackpropFilter` (new), `DepthwiseConv2dNativeBackpropFilter` (new),
+ *   `DepthwiseConv2dNativeBackpropInput` (new): expressed through the backend's own forward
+ *   XNNPACK convolutions;
+ * - `Conv2DBackpropInput`: replaces the stock scalar-loop kernel (~2.5 GFLOP/s) with one
+ *   expressed through the forward convolution (near its ~25 GFLOP/s);
+ * - `UnsortedSegmentSum` (new): the gradient of `gather`.
+ *
+ * Importing it twice (e.g. from an ESM and a CJS copy) is harmless: a kernel already registered
+ * under a name is replaced without a warning. `initBackend()` imports this module.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-conv2d-native-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
+import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
+
+const wasmTrainingKernels: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  unsortedSegmentSumConfig,
+];
+
+for (const config of wasmTrainingKernels) {
+  const existing = getKernel(config.kernelName, config.backendName);
+  if (existing?.kernelFunc === config.kernelFunc) continue;
+  if (existing != null) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
