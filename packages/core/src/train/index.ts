@@ -10,4 +10,5 @@ export type { SgdMomentumOptions, SgdMomentumState } from './sgd-momentum.js';
 export { learningRateAt } from './lr-schedule.js';
 export type { LrSchedule } from './lr-schedule.js';
 export { AbortError, throwIfAborted } from './abort-error.js';
-export { TRAIN_CHECKPOINT_FILE } from './train-checkpoint.js';
+export { TRAIN_CHECKPOINT_FILE, writeTrainCheckpoint, readTrainCheckpoint } from './train-checkpoint.js';
+export type { TrainCheckpointInfo, LoadedTrainCheckpoint } from './train-checkpoint.js';
