@@ -22,6 +22,15 @@ export function checkPredictionArguments(model: LayersModel, dataset: ImageDatas
   }
   if (!(dataset instanceof ImageDataset)) throw new Error(`Error in ${caller}: ${name} must be an ImageDataset, but got ${dataset === null ? 'null' : typeof dataset}`);
   if (dataset.length === 0) throw new Error(`Error in ${caller}: ${name} is empty; there is nothing to measure`);
+  const inputShape = model.inputs?.[0]?.shape;
+  if (inputShape && inputShape.length === 4 && inputShape.slice(1).some((d, k) => d !== null && d !== dataset.shape[k + 1])) {
+    throw new Error(`Error in ${caller}: model expects images ${inputShape.slice(1).join('×')} but ${name} has ${dataset.imageShape.join('×')}`);
+  }
+  const outputShape = model.outputs?.[0]?.shape;
+  const units = outputShape?.[outputShape.length - 1];
+  if (typeof units === 'number' && units !== dataset.numClasses) {
+    throw new Error(`Error in ${caller}: model outputs ${units} classes but ${name} has ${dataset.numClasses}`);
+  }
   const { transform, rng, batchSize } = options;
   if (transform !== undefined && transform !== null && typeof transform !== 'function') {
     throw new Error(`Error in ${caller}: transform must be a function (x, rng) => Tensor4D, but got ${typeof transform}`);

@@ -16,7 +16,10 @@ export interface AugmentationResult {
 export interface AugmentationBoxPlotOptions {
   /** Chart title. Default `"SA and ASR per augmentation"`. */
   title?: string;
-  /** Width of one augmentation's band, in pixels. Default 48. */
+  /**
+   * Width in pixels of the slot one box (SA or ASR) gets inside an augmentation's band; the box
+   * fills 60% of it. Default 48 (so about 125 pixels per augmentation).
+   */
   bandWidth?: number;
   /** Plot height in pixels. Default 300. */
   height?: number;
@@ -50,6 +53,12 @@ export async function renderAugmentationBoxPlot(results: readonly AugmentationRe
     }
   });
   const { title = 'SA and ASR per augmentation', bandWidth = 48, height = 300, extent = 1.5 } = options;
+  for (const [name, value] of [['bandWidth', bandWidth], ['height', height]] as const) {
+    if (!(Number.isFinite(value) && value > 0)) throw new Error(`Error in ${caller}: options.${name} must be a positive number of pixels, but got ${value}`);
+  }
+  if (extent !== 'min-max' && !(typeof extent === 'number' && extent >= 0 && Number.isFinite(extent))) {
+    throw new Error(`Error in ${caller}: options.extent must be 'min-max' or a non-negative multiple of the IQR, but got ${JSON.stringify(extent)}`);
+  }
   const order = [...new Set(results.map((r) => r.augmentation))];
   const values = results.flatMap((r) => [
     { augmentation: r.augmentation, attack: r.attack ?? '', metric: 'SA', value: r.sa * 100 },
@@ -62,12 +71,12 @@ export async function renderAugmentationBoxPlot(results: readonly AugmentationRe
     width: { step: bandWidth },
     height,
     data: { values },
-    mark: { type: 'boxplot', extent, size: Math.max(4, Math.floor(bandWidth / 2) - 6) },
+    mark: { type: 'boxplot', extent, size: Math.max(4, Math.round(bandWidth * 0.6)) },
     encoding: {
       x: { field: 'augmentation', type: 'nominal', sort: order, title: 'Augmentation', axis: { labelAngle: -45 } },
       xOffset: { field: 'metric', type: 'nominal', sort: metrics },
       y: { field: 'value', type: 'quantitative', title: 'SA / ASR (%)', scale: { domain: [0, 100] } },
-      color: { field: 'metric', type: 'nominal', sort: metrics, title: 'Metric', scale: { domain: metrics, range: ['#4c78a8', '#e45756'] } },
+      color: { field: 'metric', type: 'nominal', sort: metrics, title: 'Metric', scale: { domain: metrics, range: ['#4c78a8', '#e45756'] }, legend: { symbolType: 'square' } },
     },
   };
   return renderVegaLiteToSvg(spec);

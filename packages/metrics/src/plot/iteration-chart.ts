@@ -44,6 +44,9 @@ export async function renderIterationChart(history: readonly IterationPoint[], o
     }
   });
   const { title = 'Self-training iterations', width = 420, height = 260 } = options;
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (!(Number.isFinite(value) && value > 0)) throw new Error(`Error in ${caller}: options.${name} must be a positive number of pixels, but got ${value}`);
+  }
   const rates = history.flatMap((p) => [
     { iteration: p.iteration, series: 'SA', percent: p.sa * 100 },
     { iteration: p.iteration, series: 'ASR', percent: p.asr * 100 },
