@@ -6,17 +6,14 @@
  * @packageDocumentation
  */
 export { SelfTrainer, selfTrain } from './self-trainer.js';
-export type {
-  SelfTrainOptions,
-  SelfTrainResult,
-  SelfTrainState,
-  SelfTrainHistory,
-  SelfTrainPhase,
-  IterationReport,
-  PhaseReport,
-  PhaseEvaluation,
-  EvaluationSets,
-} from './self-trainer.js';
+export type { SelfTrainResult, SelfTrainState } from './self-trainer.js';
+export { checkSelfTrainOptions } from './self-train-options.js';
+export type { SelfTrainOptions, EvaluationSets, PseudoLabelOn } from './self-train-options.js';
+export type { SelfTrainHistory, SelfTrainPhase, IterationReport, PhaseReport, PhaseEvaluation, SelectionRecord } from './self-train-history.js';
+export { SelfTrainCheckpoint, SELF_TRAIN_STATE_FILE } from './self-train-checkpoint.js';
+export type { SelfTrainFingerprint, SelfTrainSavedState } from './self-train-checkpoint.js';
+export { recordSelection } from './selection-record.js';
+export type { SelectionPart } from './selection-record.js';
 export { selectConfident } from './select-confident.js';
 export type { PseudoLabels, SelectConfidentOptions } from './select-confident.js';
 export { selectionQuota } from './selection-quota.js';
