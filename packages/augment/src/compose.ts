@@ -3,6 +3,7 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Rng, Transform } from '@bdst/core';
 import { argumentError, checkImageBatch, checkProbability, describe } from './argument-checks.js';
 import { applyToSubset } from './apply-to-subset.js';
+import { emptyBatch } from './empty-batch.js';
 import { sampleBernoulliMask } from './random/bernoulli-mask.js';
 
 /** The identity transform (the paper's `NoAug`): returns an unchanged copy and draws nothing. */
@@ -99,6 +100,7 @@ export function yoco(t: Transform, options: YocoOptions = {}): Transform {
     if ((cut !== 'vertical' && h < 2) || (cut !== 'horizontal' && w < 2)) {
       argumentError('yoco', `images must be at least 2 pixels along the cut side, but got ${h}×${w}`);
     }
+    if (n === 0) return emptyBatch(h, w, x.shape[3]);
     if (cut === 'horizontal') return cutAndStitch(x, 1, t, rng);
     if (cut === 'vertical') return cutAndStitch(x, 2, t, rng);
     const horizontal = sampleBernoulliMask(n, 0.5, rng);

@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { expectNoLeak } from '@bdst/test-utils';
 
 /**
  * Reader for the torchvision reference fixtures written by `fixtures/make-fixtures.py`
@@ -64,4 +66,30 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** A readable label for a case. */
 export function caseLabel(c: FixtureCase): string {
   return `${c.op} ${c.input} ${JSON.stringify(c.params)}`;
+}
+
+/** Fraction of elements that are exactly equal (0 when the lengths differ). */
+export function fractionEqual(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length || a.length === 0) return 0;
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
+}
+
+/**
+ * One `it` per torchvision fixture case of `op`: runs `run(input, params)` (checking it leaks
+ * nothing) and asserts the shape and a max absolute difference ≤ `tolerance` (default 1e-3).
+ * Call inside a `describeBackends` block. Test support only.
+ */
+export function torchvisionFixtureSpecs(op: string, run: (x: Tensor4D, params: Record<string, unknown>) => Tensor4D, tolerance = 1e-3): void {
+  for (const c of fixtureCases(op)) {
+    it(`matches torchvision within ${tolerance}: ${caseLabel(c)}`, async () => {
+      const x = fixtureInput(c.input);
+      const y = await expectNoLeak(() => run(x, c.params));
+      const want = fixtureOutput(c);
+      expect(y.shape).toEqual(want.shape);
+      expect(maxAbsDiff(await y.data(), want.values)).toBeLessThanOrEqual(tolerance);
+      tf.dispose([x, y]);
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { checkColorChannels, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 import { blend } from './blend.js';
 
 /**
@@ -12,8 +13,9 @@ import { blend } from './blend.js';
  * @param factors one non-negative factor for the whole batch, or one per sample.
  */
 export function adjustBrightness(x: Tensor4D, factors: number | ArrayLike<number>): Tensor4D {
-  const [n, , , c] = checkImageBatch('adjustBrightness', x);
+  const [n, h, w, c] = checkImageBatch('adjustBrightness', x);
   checkColorChannels('adjustBrightness', c);
   const f = perSampleNumbers('adjustBrightness', 'factors', factors, n, (v) => v >= 0, 'a non-negative number');
+  if (n === 0) return emptyBatch(h, w, c);
   return tf.tidy(() => blend(x, tf.zerosLike(x), f));
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { checkColorChannels, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 import { blend } from './blend.js';
 import { luma } from './grayscale.js';
 import { imageMean } from './image-mean.js';
@@ -14,8 +15,9 @@ import { imageMean } from './image-mean.js';
  * @param factors one non-negative factor for the whole batch, or one per sample.
  */
 export function adjustContrast(x: Tensor4D, factors: number | ArrayLike<number>): Tensor4D {
-  const [n, , , c] = checkImageBatch('adjustContrast', x);
+  const [n, h, w, c] = checkImageBatch('adjustContrast', x);
   checkColorChannels('adjustContrast', c);
   const f = perSampleNumbers('adjustContrast', 'factors', factors, n, (v) => v >= 0, 'a non-negative number');
+  if (n === 0) return emptyBatch(h, w, c);
   return tf.tidy(() => blend(x, imageMean(c === 3 ? luma(x) : x), f));
 }

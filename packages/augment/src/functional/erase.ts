@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkImageBatch } from '../argument-checks.js';
 import { checkBoxes, type Box } from '../box.js';
+import { emptyBatch } from '../empty-batch.js';
 
 /**
  * Sets one rectangle per image to a constant (torchvision `F.erase(img, i, j, h, w, v)`); the
@@ -14,13 +15,20 @@ import { checkBoxes, type Box } from '../box.js';
  */
 export function erase(x: Tensor4D, boxes: readonly Box[], value = 0): Tensor4D {
   const op = 'erase';
-  const [n, h, w] = checkImageBatch(op, x);
+  const [n, h, w, c] = checkImageBatch(op, x);
   checkBoxes(op, boxes, n, h, w, 0);
   if (typeof value !== 'number' || !Number.isFinite(value)) argumentError(op, `value must be a finite number, but got ${value}`);
-  const mask = new Uint8Array(n * h * w);
+  if (n === 0) return emptyBatch(h, w, c);
+  // The box is the product of a row band and a column band: N·(H + W) flags on the host.
+  const rows = new Uint8Array(n * h);
+  const cols = new Uint8Array(n * w);
   for (let s = 0; s < n; s++) {
     const [top, left, bh, bw] = boxes[s];
-    for (let i = top; i < top + bh; i++) mask.fill(1, (s * h + i) * w + left, (s * h + i) * w + left + bw);
+    rows.fill(1, s * h + top, s * h + top + bh);
+    cols.fill(1, s * w + left, s * w + left + bw);
   }
-  return tf.tidy(() => tf.where(tf.tensor4d(mask, [n, h, w, 1], 'bool'), tf.scalar(value) as unknown as Tensor4D, x));
+  return tf.tidy(() => {
+    const inBox = tf.logicalAnd(tf.tensor4d(rows, [n, h, 1, 1], 'bool'), tf.tensor4d(cols, [n, 1, w, 1], 'bool'));
+    return tf.where(tf.broadcastTo(inBox, [n, h, w, c]), tf.fill([n, h, w, c], value), x) as Tensor4D;
+  });
 }

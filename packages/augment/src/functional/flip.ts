@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { checkImageBatch } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 
 /**
  * Mirrors every image left–right (torchvision `F.hflip`): column `x` becomes column `W − 1 − x`.
@@ -11,7 +12,8 @@ import { checkImageBatch } from '../argument-checks.js';
  * @returns a new tensor of the same shape.
  */
 export function hflip(x: Tensor4D): Tensor4D {
-  checkImageBatch('hflip', x);
+  const [n, h, w, c] = checkImageBatch('hflip', x);
+  if (n === 0) return emptyBatch(h, w, c);
   return tf.tidy(() => tf.reverse(x, 2));
 }
 
@@ -23,6 +25,7 @@ export function hflip(x: Tensor4D): Tensor4D {
  * @returns a new tensor of the same shape.
  */
 export function vflip(x: Tensor4D): Tensor4D {
-  checkImageBatch('vflip', x);
+  const [n, h, w, c] = checkImageBatch('vflip', x);
+  if (n === 0) return emptyBatch(h, w, c);
   return tf.tidy(() => tf.reverse(x, 1));
 }

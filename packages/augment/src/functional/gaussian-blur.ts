@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkImageBatch, describe, perSampleNumbers } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 
 /**
  * The normalised 1-D Gaussian kernel torchvision uses (`_get_gaussian_kernel1d`): taps at
@@ -72,7 +73,7 @@ function blurAxis(x: Tensor4D, axis: 1 | 2, kernels: Float32Array[]): Tensor4D {
  */
 export function gaussianBlur(x: Tensor4D, kernelSize: number | readonly [number, number], sigma: number | ArrayLike<number>): Tensor4D {
   const op = 'gaussianBlur';
-  const [n, h, w] = checkImageBatch(op, x);
+  const [n, h, w, c] = checkImageBatch(op, x);
   const ks = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
   if (!Array.isArray(ks) || ks.length !== 2) argumentError(op, `kernelSize must be an odd integer ≥ 1 or [kh, kw], but got ${describe(kernelSize)}`);
   for (const k of ks) {
@@ -83,6 +84,7 @@ export function gaussianBlur(x: Tensor4D, kernelSize: number | readonly [number,
     argumentError(op, `kernelSize ${describe(kernelSize)} is too large for ${h}×${w} images (reflect padding needs (k − 1) / 2 < side)`);
   }
   const sigmas = perSampleNumbers(op, 'sigma', sigma, n, (v) => v > 0, 'a number > 0');
+  if (n === 0) return emptyBatch(h, w, c);
   return tf.tidy(() => {
     const rows = blurAxis(x, 1, Array.from(sigmas, (s) => gaussianKernel1d(kh, s)));
     const out = blurAxis(rows, 2, Array.from(sigmas, (s) => gaussianKernel1d(kw, s)));

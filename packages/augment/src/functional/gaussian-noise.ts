@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Rng } from '@bdst/core';
 import { argumentError, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 
 /**
  * Adds zero-mean Gaussian noise of standard deviation `std` to every pixel and channel, then clamps
@@ -18,10 +19,11 @@ import { argumentError, checkImageBatch, perSampleNumbers } from '../argument-ch
  */
 export function gaussianNoise(x: Tensor4D, std: number | ArrayLike<number>, rng: Rng): Tensor4D {
   const op = 'gaussianNoise';
-  const [n] = checkImageBatch(op, x);
+  const [n, h, w, c] = checkImageBatch(op, x);
   const stds = perSampleNumbers(op, 'std', std, n, (v) => v >= 0, 'a number ≥ 0');
   if (rng == null || typeof rng.tfSeed !== 'function') argumentError(op, 'rng must be an Rng from @bdst/core');
   const seed = rng.tfSeed();
+  if (n === 0) return emptyBatch(h, w, c);
   return tf.tidy(() => {
     const noise = tf.randomNormal(x.shape, 0, 1, 'float32', seed);
     const scaled = tf.mul(noise, tf.tensor4d(Float32Array.from(stds), [n, 1, 1, 1]));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkColorChannels, checkImageBatch } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 
 /**
  * The luma of an RGB batch, `0.2989·R + 0.587·G + 0.114·B` (ITU-R 601-2, torchvision's weights and
@@ -24,11 +25,12 @@ export function luma(x: Tensor4D): Tensor4D {
  * @param numOutputChannels 1 or 3 (default 3, so the result can replace the RGB input).
  */
 export function rgbToGrayscale(x: Tensor4D, numOutputChannels: 1 | 3 = 3): Tensor4D {
-  const [, , , c] = checkImageBatch('rgbToGrayscale', x);
+  const [n, h, w, c] = checkImageBatch('rgbToGrayscale', x);
   checkColorChannels('rgbToGrayscale', c);
   if (numOutputChannels !== 1 && numOutputChannels !== 3) {
     argumentError('rgbToGrayscale', `numOutputChannels must be 1 or 3, but got ${numOutputChannels}`);
   }
+  if (n === 0) return emptyBatch(h, w, numOutputChannels);
   return tf.tidy(() => {
     const l = c === 3 ? luma(x) : x;
     return numOutputChannels === 1 ? (c === 3 ? l : tf.clone(l)) : tf.concat([l, l, l], 3);

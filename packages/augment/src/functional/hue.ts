@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { checkColorChannels, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 
 /** `x − floor(x)`: Python's `x % 1.0` for floats (exact in float32). */
 function fractionalPart(x: tf.Tensor): tf.Tensor {
@@ -63,9 +64,10 @@ function hsvToRgb(h: tf.Tensor, s: tf.Tensor, v: tf.Tensor): Tensor4D {
  * @param factors one hue shift in [−0.5, 0.5] for the whole batch, or one per sample.
  */
 export function adjustHue(x: Tensor4D, factors: number | ArrayLike<number>): Tensor4D {
-  const [n, , , c] = checkImageBatch('adjustHue', x);
+  const [n, h, w, c] = checkImageBatch('adjustHue', x);
   checkColorChannels('adjustHue', c);
   const f = perSampleNumbers('adjustHue', 'factors', factors, n, (v) => v >= -0.5 && v <= 0.5, 'in [-0.5, 0.5]');
+  if (n === 0) return emptyBatch(h, w, c);
   if (c === 1) return tf.clone(x);
   return tf.tidy(() => {
     const [h, s, v] = rgbToHsv(x);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkImageBatch, describe } from '../argument-checks.js';
-import { gatherTaps } from './gather-taps.js';
+import { emptyBatch } from '../empty-batch.js';
+import { resampleAxis } from './resample-axis.js';
 
 /**
  * Zero-pads every side of each image by `padding` pixels, then crops an `H × W` window (the
@@ -15,7 +16,7 @@ import { gatherTaps } from './gather-taps.js';
  */
 export function padCrop(x: Tensor4D, padding: number, offsets: readonly (readonly [number, number])[]): Tensor4D {
   const op = 'padCrop';
-  const [n, h, w] = checkImageBatch(op, x);
+  const [n, h, w, c] = checkImageBatch(op, x);
   if (!Number.isInteger(padding) || padding < 0) argumentError(op, `padding must be an integer ≥ 0, but got ${padding}`);
   if (!Array.isArray(offsets)) argumentError(op, `offsets must be an array of [top, left], but got ${describe(offsets)}`);
   if (offsets.length !== n) argumentError(op, `offsets must have one [top, left] per sample (${n}), but got ${offsets.length}`);
@@ -25,17 +26,19 @@ export function padCrop(x: Tensor4D, padding: number, offsets: readonly (readonl
       argumentError(op, `offsets[${s}] must be [top, left] of integers in [0, ${2 * padding}], but got ${describe(o)}`);
     }
   }
-  const index = new Int32Array(n * h * w);
+  if (n === 0) return emptyBatch(h, w, c);
+  // Separable: source row (column) of output row (column) i is i + offset − padding, or −1 (zero) outside.
+  const rows = new Int32Array(n * h);
+  const cols = new Int32Array(n * w);
   for (let s = 0; s < n; s++) {
-    const dy = offsets[s][0] - padding;
-    const dx = offsets[s][1] - padding;
     for (let i = 0; i < h; i++) {
-      const sy = i + dy;
-      for (let j = 0; j < w; j++) {
-        const sx = j + dx;
-        index[(s * h + i) * w + j] = sy >= 0 && sy < h && sx >= 0 && sx < w ? (s * h + sy) * w + sx : -1;
-      }
+      const sy = i + offsets[s][0] - padding;
+      rows[s * h + i] = sy >= 0 && sy < h ? sy : -1;
+    }
+    for (let j = 0; j < w; j++) {
+      const sx = j + offsets[s][1] - padding;
+      cols[s * w + j] = sx >= 0 && sx < w ? sx : -1;
     }
   }
-  return tf.tidy(() => gatherTaps(x, [{ index }], h, w));
+  return tf.tidy(() => resampleAxis(resampleAxis(x, 1, [{ index: rows }], h), 2, [{ index: cols }], w));
 }

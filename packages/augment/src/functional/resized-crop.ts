@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkImageBatch, checkSize } from '../argument-checks.js';
 import { checkBoxes, type Box } from '../box.js';
-import { gatherTaps, type GatherTap } from './gather-taps.js';
+import { emptyBatch } from '../empty-batch.js';
+import { resampleAxis, type AxisTap } from './resample-axis.js';
 
 /** Interpolation for resizing: `'bilinear'` (default, no antialias) or `'nearest'` (torch's legacy nearest). */
 export type ResizeInterpolation = 'bilinear' | 'nearest';
@@ -65,55 +66,45 @@ export function resizedCrop(
   interpolation: ResizeInterpolation = 'bilinear',
 ): Tensor4D {
   const op = 'resizedCrop';
-  const [n, h, w] = checkImageBatch(op, x);
+  const [n, h, w, c] = checkImageBatch(op, x);
   checkBoxes(op, boxes, n, h, w, 1);
   const [oh, ow] = checkSize(op, 'size', size);
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
     argumentError(op, `interpolation must be 'bilinear' or 'nearest', but got ${String(interpolation)}`);
   }
-  const m = n * oh * ow;
-  const taps: GatherTap[] = [];
+  if (n === 0) return emptyBatch(oh, ow, c);
   if (interpolation === 'nearest') {
-    const index = new Int32Array(m);
+    const rows = new Int32Array(n * oh);
+    const cols = new Int32Array(n * ow);
     for (let s = 0; s < n; s++) {
       const [top, left, bh, bw] = boxes[s];
-      const ys = nearestAxis(bh, oh);
-      const xs = nearestAxis(bw, ow);
-      for (let i = 0; i < oh; i++) {
-        const rowBase = (s * h + top + ys[i]) * w + left;
-        for (let j = 0; j < ow; j++) index[(s * oh + i) * ow + j] = rowBase + xs[j];
-      }
+      rows.set(nearestAxis(bh, oh).map((v) => v + top), s * oh);
+      cols.set(nearestAxis(bw, ow).map((v) => v + left), s * ow);
     }
-    taps.push({ index });
-  } else {
-    // Four taps in torch's order: (y0,x0), (y0,x1), (y1,x0), (y1,x1).
-    const idx = [new Int32Array(m), new Int32Array(m), new Int32Array(m), new Int32Array(m)];
-    const wgt = [new Float32Array(m), new Float32Array(m), new Float32Array(m), new Float32Array(m)];
-    for (let s = 0; s < n; s++) {
-      const [top, left, bh, bw] = boxes[s];
-      const ya = linearAxis(bh, oh);
-      const xa = linearAxis(bw, ow);
-      for (let i = 0; i < oh; i++) {
-        const r0 = (s * h + top + ya.i0[i]) * w + left;
-        const r1 = (s * h + top + ya.i1[i]) * w + left;
-        const wy0 = ya.w0[i];
-        const wy1 = ya.w1[i];
-        for (let j = 0; j < ow; j++) {
-          const o = (s * oh + i) * ow + j;
-          const c0 = xa.i0[j];
-          const c1 = xa.i1[j];
-          idx[0][o] = r0 + c0;
-          idx[1][o] = r0 + c1;
-          idx[2][o] = r1 + c0;
-          idx[3][o] = r1 + c1;
-          wgt[0][o] = f(wy0 * xa.w0[j]);
-          wgt[1][o] = f(wy0 * xa.w1[j]);
-          wgt[2][o] = f(wy1 * xa.w0[j]);
-          wgt[3][o] = f(wy1 * xa.w1[j]);
-        }
-      }
-    }
-    for (let t = 0; t < 4; t++) taps.push({ index: idx[t], weight: wgt[t] });
+    return tf.tidy(() => resampleAxis(resampleAxis(x, 1, [{ index: rows }], oh), 2, [{ index: cols }], ow));
   }
-  return tf.tidy(() => gatherTaps(x, taps, oh, ow));
+  // Separable, columns first, as torch's upsample_bilinear2d: h0·(w0·x00 + w1·x01) + h1·(w0·x10 + w1·x11).
+  const rowTaps = axisTaps(n, oh, (s) => linearAxis(boxes[s][2], oh), (s) => boxes[s][0]);
+  const colTaps = axisTaps(n, ow, (s) => linearAxis(boxes[s][3], ow), (s) => boxes[s][1]);
+  return tf.tidy(() => resampleAxis(resampleAxis(x, 2, colTaps, ow), 1, rowTaps, oh));
+}
+
+/** Stacks per-sample linear-axis tables (shifted by each box's offset) into two batched taps. */
+function axisTaps(n: number, outLen: number, axis: (s: number) => ReturnType<typeof linearAxis>, offset: (s: number) => number): AxisTap[] {
+  const i0 = new Int32Array(n * outLen);
+  const i1 = new Int32Array(n * outLen);
+  const w0 = new Float32Array(n * outLen);
+  const w1 = new Float32Array(n * outLen);
+  for (let s = 0; s < n; s++) {
+    const a = axis(s);
+    const o = offset(s);
+    i0.set(a.i0.map((v) => v + o), s * outLen);
+    i1.set(a.i1.map((v) => v + o), s * outLen);
+    w0.set(a.w0, s * outLen);
+    w1.set(a.w1, s * outLen);
+  }
+  return [
+    { index: i0, weight: w0 },
+    { index: i1, weight: w1 },
+  ];
 }

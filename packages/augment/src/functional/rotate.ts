@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
-import { roundHalfEven } from '../round-half-even.js';
-import { gatherTaps } from './gather-taps.js';
+import { emptyBatch } from '../empty-batch.js';
+import { pixelRows, readPixels } from './resample-axis.js';
 
 /** Options of {@link rotate}. */
 export interface RotateOptions {
@@ -17,10 +17,12 @@ const f = Math.fround;
 /**
  * Rotates each image by its own angle, in degrees counter-clockwise about the image centre,
  * keeping the size (torchvision `F.rotate(img, angle, interpolation, expand=False, fill=[fill]*C)`,
- * i.e. the `RandomRotation` path). The source position of every output pixel is computed on the
- * host with torchvision's inverse matrix and `grid_sample` arithmetic (float32, align_corners =
- * false, zeros padding): nearest rounds half to even; bilinear blends four neighbours and then
- * mixes in `fill` with torchvision's coverage mask (`img·mask + (1 − mask)·fill`).
+ * i.e. the `RandomRotation` path). The host computes one inverse matrix per sample; the source
+ * position of every output pixel is computed on the device with torchvision's `affine_grid` /
+ * `grid_sample` arithmetic (float32, one exactly rounded op at a time, align_corners = false,
+ * zeros padding), so results are bit-identical on every backend: nearest rounds half to even;
+ * bilinear blends four neighbours and then mixes in `fill` with torchvision's coverage mask
+ * (`img·mask + (1 − mask)·fill`).
  * The kernel of `randomRotation` (the paper's `Rot`, Figure 1; 2° in Section 5.1).
  *
  * @param x NHWC float32 batch, any number of channels.
@@ -37,80 +39,84 @@ export function rotate(x: Tensor4D, angles: number | ArrayLike<number>, options:
   }
   if (typeof fill !== 'number' || !Number.isFinite(fill)) argumentError(op, `fill must be a finite number, but got ${fill}`);
 
-  const m = n * h * w;
+  const nearest = interpolation === 'nearest';
+  const c = x.shape[3];
+  if (n === 0) return emptyBatch(h, w, c);
+
+  // Per sample, the host computes only torchvision's inverse matrix (for F.rotate(angle) it passes
+  // −angle to _get_inverse_affine_matrix: [cos θ, −sin θ; sin θ, cos θ], rescaled by [w/2, h/2]).
   const halfW = f(0.5 * w);
   const halfH = f(0.5 * h);
-  const nearest = interpolation === 'nearest';
-  const taps = nearest ? 1 : 4;
-  const index = Array.from({ length: taps }, () => new Int32Array(m));
-  const weight = Array.from({ length: taps }, () => new Float32Array(m));
-  const outside = new Float32Array(m); // nearest: 1 where the source is outside the image
-  const mask = new Float32Array(m); // bilinear: torchvision's coverage mask
-  const inside = (yy: number, xx: number): boolean => yy >= 0 && yy < h && xx >= 0 && xx < w;
-
+  const a00 = new Float32Array(n);
+  const a10 = new Float32Array(n);
+  const a01 = new Float32Array(n);
+  const a11 = new Float32Array(n);
   for (let s = 0; s < n; s++) {
     const theta = (deg[s] * Math.PI) / 180;
-    // torchvision's inverse affine matrix for F.rotate(angle) (it passes -angle to
-    // _get_inverse_affine_matrix): [cos θ, −sin θ, 0; sin θ, cos θ, 0], rescaled by [w/2, h/2].
-    const a00 = f(f(Math.cos(theta)) / halfW);
-    const a10 = f(f(-Math.sin(theta)) / halfW);
-    const a01 = f(f(Math.sin(theta)) / halfH);
-    const a11 = f(f(Math.cos(theta)) / halfH);
-    for (let i = 0; i < h; i++) {
-      const yb = -h * 0.5 + 0.5 + i;
-      for (let j = 0; j < w; j++) {
-        const xb = -w * 0.5 + 0.5 + j;
-        const gx = f(f(xb * a00) + f(yb * a10));
-        const gy = f(f(xb * a01) + f(yb * a11));
-        const ix = f(f(f(gx + 1) * w - 1) / 2);
-        const iy = f(f(f(gy + 1) * h - 1) / 2);
-        const o = (s * h + i) * w + j;
-        const base = s * h * w;
-        if (nearest) {
-          const xn = roundHalfEven(ix);
-          const yn = roundHalfEven(iy);
-          if (inside(yn, xn)) index[0][o] = base + yn * w + xn;
-          else {
-            index[0][o] = -1;
-            outside[o] = 1;
-          }
-        } else {
-          const x0 = Math.floor(ix);
-          const y0 = Math.floor(iy);
-          const x1 = x0 + 1;
-          const y1 = y0 + 1;
-          const corners: [number, number, number][] = [
-            [y0, x0, f(f(x1 - ix) * f(y1 - iy))],
-            [y0, x1, f(f(ix - x0) * f(y1 - iy))],
-            [y1, x0, f(f(x1 - ix) * f(iy - y0))],
-            [y1, x1, f(f(ix - x0) * f(iy - y0))],
-          ];
-          let cover = 0;
-          for (let t = 0; t < 4; t++) {
-            const [yy, xx, wt] = corners[t];
-            const ok = inside(yy, xx);
-            index[t][o] = ok ? base + yy * w + xx : -1;
-            weight[t][o] = wt;
-            cover = f(cover + (ok ? wt : 0));
-          }
-          mask[o] = cover;
-        }
-      }
-    }
+    a00[s] = f(f(Math.cos(theta)) / halfW);
+    a10[s] = f(f(-Math.sin(theta)) / halfW);
+    a01[s] = f(f(Math.sin(theta)) / halfH);
+    a11[s] = f(f(Math.cos(theta)) / halfH);
   }
+  // Base grid (pixel centres relative to the image centre), one row and one column: exact in float32.
+  const xb = Float32Array.from({ length: w }, (_, j) => -w * 0.5 + 0.5 + j);
+  const yb = Float32Array.from({ length: h }, (_, i) => -h * 0.5 + 0.5 + i);
 
   return tf.tidy(() => {
+    // affine_grid + grid_sample's unnormalisation (align_corners = false), one float32 op at a time
+    // in torch's order: g = xb·a0 + yb·a1; source = ((g + 1)·size − 1) / 2. Shapes [N, H, W].
+    const perSample = (v: Float32Array) => tf.tensor3d(v, [n, 1, 1]);
+    const xs = tf.tensor3d(xb, [1, 1, w]);
+    const ys = tf.tensor3d(yb, [1, h, 1]);
+    const gx = tf.add(tf.mul(xs, perSample(a00)), tf.mul(ys, perSample(a10)));
+    const gy = tf.add(tf.mul(xs, perSample(a01)), tf.mul(ys, perSample(a11)));
+    const ix = tf.div(tf.sub(tf.mul(tf.add(gx, 1), w), 1), 2);
+    const iy = tf.div(tf.sub(tf.mul(tf.add(gy, 1), h), 1), 2);
+    const pixels = pixelRows(x);
+    const inside = (yy: tf.Tensor, xx: tf.Tensor) =>
+      tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(xx, 0), tf.less(xx, w)), tf.logicalAnd(tf.greaterEqual(yy, 0), tf.less(yy, h)));
+    // Flat pixel index (s·H + y)·W + x in int32, or −1 (the zero pixel) outside the image.
+    const sampleBase = tf.tensor3d(Int32Array.from({ length: n }, (_, s) => s * h * w), [n, 1, 1], 'int32');
+    const read = (yy: tf.Tensor, xx: tf.Tensor, ok: tf.Tensor) => {
+      const flat = tf.add(sampleBase, tf.add(tf.mul(tf.cast(yy, 'int32'), tf.scalar(w, 'int32')), tf.cast(xx, 'int32')));
+      const one = tf.scalar(1, 'int32');
+      const masked = tf.sub(tf.mul(tf.add(flat, one), tf.cast(ok, 'int32')), one);
+      return tf.reshape(readPixels(pixels, masked, [n, h, w, c]), [n, h * w, c]);
+    };
+    const toImage = (t: tf.Tensor) => tf.reshape(t, [n, h, w, c]) as Tensor4D;
     if (nearest) {
-      const out = gatherTaps(x, [{ index: index[0] }], h, w);
-      if (fill === 0) return out;
-      const c = x.shape[3];
-      return tf.reshape(tf.add(tf.reshape(out, [m, c]), tf.mul(tf.tensor2d(outside, [m, 1]), fill)), [n, h, w, c]) as Tensor4D;
+      // grid_sample's nearest rounds half to even (nearbyint); tf.round does the same.
+      const xn = tf.round(ix);
+      const yn = tf.round(iy);
+      const ok = inside(yn, xn);
+      const out = read(yn, xn, ok);
+      if (fill === 0) return toImage(out);
+      const outside = tf.reshape(tf.sub(1, tf.cast(ok, 'float32')), [n, h * w, 1]);
+      return toImage(tf.add(out, tf.mul(outside, fill)));
     }
-    const out = gatherTaps(x, index.map((idx, t) => ({ index: idx, weight: weight[t] })), h, w);
-    const c = x.shape[3];
-    const maskT = tf.tensor2d(mask, [m, 1]);
-    const mixed = tf.add(tf.mul(tf.reshape(out, [m, c]), maskT), tf.mul(tf.sub(1, maskT), fill));
-    return tf.reshape(mixed, [n, h, w, c]) as Tensor4D;
+    const x0 = tf.floor(ix);
+    const y0 = tf.floor(iy);
+    const x1 = tf.add(x0, 1);
+    const y1 = tf.add(y0, 1);
+    // Torch's corner order and weights: (y0,x0) (x1−x)(y1−y), (y0,x1) (x−x0)(y1−y), (y1,x0) (x1−x)(y−y0), (y1,x1) (x−x0)(y−y0).
+    const corners: [tf.Tensor, tf.Tensor, tf.Tensor][] = [
+      [y0, x0, tf.mul(tf.sub(x1, ix), tf.sub(y1, iy))],
+      [y0, x1, tf.mul(tf.sub(ix, x0), tf.sub(y1, iy))],
+      [y1, x0, tf.mul(tf.sub(x1, ix), tf.sub(iy, y0))],
+      [y1, x1, tf.mul(tf.sub(ix, x0), tf.sub(iy, y0))],
+    ];
+    let acc: tf.Tensor | null = null;
+    let cover: tf.Tensor | null = null;
+    for (const [yy, xx, weight] of corners) {
+      const ok = inside(yy, xx);
+      const wt = tf.reshape(weight, [n, h * w, 1]);
+      const term = tf.mul(read(yy, xx, ok), wt);
+      acc = acc === null ? term : tf.add(acc, term);
+      // torchvision's fill mask: grid_sample of an all-ones channel, i.e. the weight of the inside corners.
+      const covered = tf.mul(wt, tf.reshape(tf.cast(ok, 'float32'), [n, h * w, 1]));
+      cover = cover === null ? covered : tf.add(cover, covered);
+    }
+    const mask = cover as tf.Tensor;
+    return toImage(tf.add(tf.mul(acc as tf.Tensor, mask), tf.mul(tf.sub(1, mask), fill)));
   });
 }
-

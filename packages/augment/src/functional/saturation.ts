@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { checkColorChannels, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
+import { emptyBatch } from '../empty-batch.js';
 import { blend } from './blend.js';
 import { luma } from './grayscale.js';
 
@@ -15,9 +16,10 @@ import { luma } from './grayscale.js';
  * @param factors one non-negative factor for the whole batch, or one per sample.
  */
 export function adjustSaturation(x: Tensor4D, factors: number | ArrayLike<number>): Tensor4D {
-  const [n, , , c] = checkImageBatch('adjustSaturation', x);
+  const [n, h, w, c] = checkImageBatch('adjustSaturation', x);
   checkColorChannels('adjustSaturation', c);
   const f = perSampleNumbers('adjustSaturation', 'factors', factors, n, (v) => v >= 0, 'a non-negative number');
+  if (n === 0) return emptyBatch(h, w, c);
   if (c === 1) return tf.clone(x);
   return tf.tidy(() => blend(x, luma(x), f));
 }
