@@ -250,6 +250,9 @@ class PickleMachine {
       await input.ensure(1, 'the next opcode (the pickle has no STOP)');
       const at = input.pos;
       const op = input.uint(1);
+      if (at === 0 && op !== 0x80) {
+        throw new Error(`${input.where} is not a pickle of protocol 2–4: it starts with byte 0x${op.toString(16).padStart(2, '0')}, not the PROTO opcode 0x80`);
+      }
       const name = OPCODE_NAMES[op];
       if (name === undefined) {
         const printable = op >= 0x20 && op < 0x7f ? ` ('${String.fromCharCode(op)}')` : '';

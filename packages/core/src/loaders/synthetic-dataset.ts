@@ -15,7 +15,7 @@ export interface SyntheticDatasetOptions {
   channels?: number;
   /** Number of classes, 1–10 (default 10). */
   numClasses?: number;
-  /** Standard deviation of the additive Gaussian pixel noise, in 0–255 intensity units (default 12). */
+  /** Standard deviation of the additive Gaussian pixel noise, in 0–255 intensity units (default 8). */
   noise?: number;
 }
 

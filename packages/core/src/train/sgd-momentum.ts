@@ -55,6 +55,7 @@ export class SgdMomentum {
   readonly momentum: number;
   /** Weight decay λ. */
   readonly weightDecay: number;
+  /** One momentum buffer per variable; null before the first step, and always with momentum 0. */
   private buffers: tf.Tensor[] | null = null;
   private steps = 0;
 
@@ -79,7 +80,7 @@ export class SgdMomentum {
     if (variables.length !== gradients.length) {
       throw new Error(`Error in SgdMomentum.applyGradients: got ${variables.length} variables but ${gradients.length} gradients`);
     }
-    if (this.buffers && this.buffers.length !== variables.length) {
+    if (this.buffers !== null && this.buffers.length !== variables.length) {
       throw new Error(`Error in SgdMomentum.applyGradients: the optimizer holds ${this.buffers.length} momentum buffers but got ${variables.length} variables`);
     }
     checkHyper('SgdMomentum.applyGradients', this.lr, this.momentum, this.weightDecay);
@@ -109,8 +110,6 @@ export class SgdMomentum {
     if (this.momentum !== 0) {
       this.buffers?.forEach((b) => b.dispose());
       this.buffers = next;
-    } else {
-      this.buffers = [];
     }
     this.steps++;
   }
@@ -135,7 +134,7 @@ export class SgdMomentum {
     }
     checkHyper('SgdMomentum.setState', state.lr, state.momentum, state.weightDecay);
     this.buffers?.forEach((b) => b.dispose());
-    this.buffers = state.buffers ? state.buffers.map((b) => tf.tensor(b.values, b.shape, 'float32')) : state.step > 0 && this.momentum === 0 ? [] : null;
+    this.buffers = state.buffers && this.momentum !== 0 ? state.buffers.map((b) => tf.tensor(b.values, b.shape, 'float32')) : null;
     this.lr = state.lr;
     this.steps = state.step;
   }
