@@ -83,7 +83,7 @@ describe('PyTorch default initialisation', () => {
   it('draws conv/linear weights from U(±1/√fan_in) and biases likewise; BatchNorm starts at gamma 1, beta 0', () => {
     const model = keep(smallCnn({ inputShape: [32, 32, 3], numClasses: 10, rng: createRng(11) }));
     for (const w of model.trainableWeights) {
-      const values = (w.read() as tf.Tensor).dataSync();
+      const values = Array.from((w.read() as tf.Tensor).dataSync());
       const shape = w.shape as number[];
       if (w.name.endsWith('kernel')) {
         const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
@@ -94,9 +94,9 @@ describe('PyTorch default initialisation', () => {
         const std = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
         expect(std / (bound / Math.sqrt(3)), `${w.name}: std vs uniform's bound/√3`).toBeCloseTo(1, 1);
       } else if (w.name.endsWith('gamma')) {
-        expect([...values].every((v) => v === 1), w.name).toBe(true);
+        expect(values.every((v) => v === 1), w.name).toBe(true);
       } else if (w.name.endsWith('beta')) {
-        expect([...values].every((v) => v === 0), w.name).toBe(true);
+        expect(values.every((v) => v === 0), w.name).toBe(true);
       } else if (w.name.endsWith('bias')) {
         const fanIn = 64; // the logits layer: Linear(64, 10)
         expect(values.every((v) => Math.abs(v) <= 1 / Math.sqrt(fanIn)), w.name).toBe(true);
