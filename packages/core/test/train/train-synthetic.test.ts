@@ -6,9 +6,10 @@ import { createRng, initBackend, predict, smallCnn, syntheticDataset, train } fr
  * Issue 2's "Done when": smallCnn trains on the synthetic set to ≥ 90% test accuracy in under 60 s
  * on the WASM backend, with `tf.memory().numTensors` unchanged across epochs.
  *
- * The time limit is checked on this process's CPU time (user + system), which on the
- * single-threaded WASM backend is the wall time the run takes on an idle machine; the wall time is
- * printed too, and is larger whenever the CPU is shared with other work.
+ * The time limit is checked on this process's CPU time (user + system, all threads): the run is
+ * compute-bound, so on an idle machine its wall time is at most that (less with WASM threads).
+ * The wall time is printed too; it is larger whenever the CPU is shared with other work, as on
+ * the 2-core machine several engineers share, where a wall-clock limit would fail at random.
  */
 describe('smallCnn on the synthetic set (WASM)', () => {
   it('reaches ≥ 90% test accuracy in under 60 s of compute, with no tensor growth across epochs', async () => {
@@ -24,7 +25,7 @@ describe('smallCnn on the synthetic set (WASM)', () => {
     await train(model, trainSet, {
       epochs: 3,
       batchSize: 64,
-      lr: 0.05,
+      lr: 0.1,
       weightDecay: 5e-4,
       // Decaying the rate for the last epoch lets BatchNorm's moving statistics catch up with the
       // weights (inference mode uses them), as the paper's step schedules do.
