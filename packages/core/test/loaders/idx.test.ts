@@ -89,7 +89,11 @@ describe('loadFashionMnist on files written in its format', () => {
   it('names the missing file, a label/image count mismatch, and a label outside [0, 10)', async () => {
     const dir = join(tmp, 'fm-bad');
     await mkdir(dir);
-    await expect(loadFashionMnist({ split: 'train', dir })).rejects.toThrow(/loadFashionMnist: missing file: neither .*train-images-idx3-ubyte\.gz nor .*train-images-idx3-ubyte exists/);
+    await expect(loadFashionMnist({ split: 'train', dir, searchSystemDir: false })).rejects.toThrow(
+      /loadFashionMnist: missing file train-images-idx3-ubyte\[\.gz\]: none of .*fm-bad\/train-images-idx3-ubyte\.gz, .*fm-bad\/train-images-idx3-ubyte exists/,
+    );
+    await writeFile(join(dir, 'train-images-idx3-ubyte'), idxBytes([N, 28, 28], pixels));
+    await expect(loadFashionMnist({ split: 'train', dir, searchSystemDir: false })).rejects.toThrow(/missing file train-labels-idx1-ubyte\[\.gz\]/);
     await writeFile(join(dir, 'train-images-idx3-ubyte'), idxBytes([N, 28, 28], pixels));
     await writeFile(join(dir, 'train-labels-idx1-ubyte'), idxBytes([N - 1], labels.subarray(0, N - 1)));
     await expect(loadFashionMnist({ split: 'train', dir })).rejects.toThrow(/train-labels-idx1-ubyte has shape \[4\], expected \[5\]/);
@@ -97,6 +101,7 @@ describe('loadFashionMnist on files written in its format', () => {
     await expect(loadFashionMnist({ split: 'train', dir })).rejects.toThrow(/train-labels-idx1-ubyte: label 2 is 10, outside the class range \[0, 10\)/);
     await writeFile(join(dir, 'train-images-idx3-ubyte'), idxBytes([N, 32, 32], new Uint8Array(N * 32 * 32)));
     await expect(loadFashionMnist({ split: 'train', dir })).rejects.toThrow(/train-images-idx3-ubyte has shape \[5, 32, 32\], expected \[N, 28, 28\]/);
+    await expect(loadFashionMnist({ split: 'test', searchSystemDir: false })).rejects.toThrow(/give dir, or leave searchSystemDir true/);
     await expect(loadFashionMnist({ split: 'val' as never, dir })).rejects.toThrow(/loadFashionMnist: split must be 'train' or 'test', got "val"/);
   });
 });
@@ -118,8 +123,8 @@ describe('loadFashionMnist on the real Fashion-MNIST', () => {
     expect(sha256(d.images)).toBe('2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012');
   });
 
-  it.runIf(haveRealData)('loads the 10,000 test images', async () => {
-    const d = await loadFashionMnist({ split: 'test', dir: FASHION_MNIST_SYSTEM_DIR });
+  it.runIf(haveRealData)('loads the 10,000 test images, falling back to the system directory when dir lacks them', async () => {
+    const d = await loadFashionMnist({ split: 'test', dir: join(tmp, 'no-such-dir') });
     expect(d.shape).toEqual([10000, 28, 28, 1]);
     expect([...d.labels.subarray(0, 5)]).toEqual([9, 2, 1, 1, 6]);
     expect([...d.labels.subarray(-3)]).toEqual([8, 1, 5]);
