@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImageDataset, createRng, initBackend } from '@bdst/core';
 import { badnetsTrigger, poisonBadNets, poisonUnlabeled, triggeredTestSet } from '@bdst/attacks';
-import { randomPixelSet, sameBytes } from './fixtures/datasets.js';
+import { fashionMnistSample, randomPixelSet, sameBytes } from './fixtures/datasets.js';
 
 const trigger = badnetsTrigger({ kind: 'grayscale' });
 
@@ -59,6 +59,23 @@ describe('poisonBadNets (Section 3)', () => {
     }
   });
 
+  it('on Fashion-MNIST pixels: round(0.1·N) samples get the trigger in the last 5 rows and columns and the target label, nothing else changes', async () => {
+    const clean = await fashionMnistSample(300);
+    const poisoned = poisonBadNets(clean, { trigger, targetLabel: 1, ratio: 0.1, rng: createRng('real') });
+    const chosen = poisonedIndices(poisoned);
+    expect(chosen.length).toBe(30);
+    for (let i = 0; i < clean.length; i++) {
+      if (poisoned.meta.poisoned![i]) {
+        expect(poisoned.labels[i]).toBe(1);
+        expect(hasTrigger(poisoned, i)).toBe(true);
+        expect(changedOutsideCorner(clean, poisoned, i)).toBe(false);
+      } else {
+        expect(poisoned.labels[i]).toBe(clean.labels[i]);
+        expect(sameBytes(poisoned.image(i), clean.image(i))).toBe(true);
+      }
+    }
+  });
+
   it('rounds ratio·N to the nearest integer (half up) and handles ratio 0 and 1', () => {
     const set = randomPixelSet({ n: 25, height: 8, width: 8, channels: 1, seed: 11 });
     const count = (ratio: number) => poisonedIndices(poisonBadNets(set, { trigger, ratio, rng: createRng(1) })).length;
@@ -72,15 +89,22 @@ describe('poisonBadNets (Section 3)', () => {
 
   it('same seed, same poisoned set; another seed, another set; every backend alike', async () => {
     const set = randomPixelSet({ n: 300, height: 16, width: 16, channels: 3, seed: 12 });
-    const results: ImageDataset[] = [];
+    const results: ImageDataset[][] = [];
     for (const backend of ['wasm', 'cpu'] as const) {
       await initBackend({ backend, quiet: true });
-      results.push(poisonBadNets(set, { trigger, ratio: 0.2, rng: createRng(99) }));
+      results.push([
+        poisonBadNets(set, { trigger, ratio: 0.2, rng: createRng(99) }),
+        await poisonUnlabeled(set, { trigger, ratio: 0.3, rng: createRng(99) }),
+        triggeredTestSet(set, trigger, 1),
+      ]);
     }
-    const [a, b] = results;
-    expect(sameBytes(b.images, a.images)).toBe(true);
-    expect(sameBytes(b.labels, a.labels)).toBe(true);
-    expect(sameBytes(b.meta.poisoned!, a.meta.poisoned!)).toBe(true);
+    for (let k = 0; k < results[0].length; k++) {
+      const [a, b] = [results[0][k], results[1][k]];
+      expect(sameBytes(b.images, a.images)).toBe(true);
+      expect(sameBytes(b.labels, a.labels)).toBe(true);
+      expect(sameBytes(b.meta.poisoned!, a.meta.poisoned!)).toBe(true);
+    }
+    const a = results[0][0];
     const other = poisonBadNets(set, { trigger, ratio: 0.2, rng: createRng(100) });
     expect(sameBytes(other.meta.poisoned!, a.meta.poisoned!)).toBe(false);
   });
@@ -125,6 +149,7 @@ describe('poisonUnlabeled, BadNets form (γ(D_U), Table 2)', () => {
     const again = await poisonUnlabeled(unlabeled, { trigger, ratio: 0.01, rng: createRng(3) });
     expect(sameBytes(again.images, poisoned.images)).toBe(true);
     await expect(poisonUnlabeled(unlabeled, { trigger, ratio: 2, rng: createRng(3) })).rejects.toThrow(/Error in poisonUnlabeled: ratio must be a number in \[0, 1\], but got 2/);
+    await expect(poisonUnlabeled(unlabeled, { trigger: badnetsTrigger({ size: 40 }), ratio: 0.1, rng: createRng(3) })).rejects.toThrow(/Error in poisonUnlabeled: trigger of 40×40 pixels at bottom-right does not fit inside a 32×32 image/);
   });
 });
 
@@ -144,6 +169,7 @@ describe('triggeredTestSet (the ASR set, Section 3)', () => {
     }
     expect([...triggered.meta.poisoned!].every((p) => p === 1)).toBe(true);
     expect(() => triggeredTestSet(test, trigger, 10)).toThrow(/Error in triggeredTestSet: targetLabel must be an integer in \[0, 10\)/);
+    expect(() => triggeredTestSet(test, badnetsTrigger({ size: 29 }), 1)).toThrow(/Error in triggeredTestSet: trigger of 29×29 pixels at bottom-right does not fit inside a 28×28 image/);
   });
 
   it('uses meta.originalLabels as the truth on a poisoned set', () => {

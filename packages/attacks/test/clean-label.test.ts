@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ImageDataset, createRng, initBackend, smallCnn } from '@bdst/core';
 import { describeBackends, expectNoLeak } from '@bdst/test-utils';
 import { badnetsTrigger, pgdAttack, poisonCleanLabel, poisonUnlabeled } from '@bdst/attacks';
-import { randomPixelSet, sameBytes } from './fixtures/datasets.js';
+import { fashionMnistSample, randomPixelSet, sameBytes } from './fixtures/datasets.js';
 
 const trigger = badnetsTrigger({ kind: 'grayscale' });
 const H = 16;
@@ -118,6 +118,38 @@ describeBackends('poisonCleanLabel (Turner et al., Section 5.1)', () => {
     const wrongShape = randomPixelSet({ n: 20, height: 20, width: 20, channels: 3, seed: 25 });
     await expect(poisonCleanLabel(wrongShape, { model: m, trigger, ratio: 0.5, rng })).rejects.toThrow(/model expects images 16×16×3 but the dataset has 20×20×3/);
     await expect(poisonUnlabeled(noTarget, { trigger, ratio: 0.5, rng, cleanLabel: { model: m } })).rejects.toThrow(/Error in poisonUnlabeled: the dataset has no image of targetLabel 1/);
+    m.dispose();
+  });
+});
+
+describe('poisonCleanLabel on Fashion-MNIST pixels', () => {
+  it('perturbs only target-class images, within ε = 8/255 outside the trigger, keeping their labels', async () => {
+    await initBackend({ quiet: true });
+    const real = await fashionMnistSample(120);
+    const m = smallCnn({ inputShape: [28, 28, 1], numClasses: 10, widths: [4, 8, 8], rng: createRng(3) });
+    const poisoned = await expectNoLeak(() => poisonCleanLabel(real, { model: m, trigger, targetLabel: 1, ratio: 0.5, rng: createRng('real') }));
+    const targets = [...real.labels.keys()].filter((i) => real.labels[i] === 1);
+    const chosen = [...poisoned.meta.poisoned!].flatMap((p, i) => (p ? [i] : []));
+    expect(chosen.length).toBe(Math.round(0.5 * targets.length));
+    expect(chosen.every((i) => real.labels[i] === 1)).toBe(true);
+    expect(sameBytes(poisoned.labels, real.labels)).toBe(true);
+    for (let i = 0; i < real.length; i++) {
+      const a = real.image(i);
+      const b = poisoned.image(i);
+      if (!poisoned.meta.poisoned![i]) {
+        expect(sameBytes(a, b)).toBe(true);
+        continue;
+      }
+      let maxOutside = 0;
+      for (let k = 0; k < a.length; k++) {
+        const r = Math.floor(k / 28);
+        const q = k % 28;
+        if (r >= 23 && q >= 23) expect(b[k]).toBe((r - 23 + q - 23) % 2 === 0 ? 255 : 0); // the checkerboard
+        else maxOutside = Math.max(maxOutside, Math.abs(a[k] - b[k]));
+      }
+      expect(maxOutside).toBeLessThanOrEqual(8);
+      expect(maxOutside).toBeGreaterThan(0);
+    }
     m.dispose();
   });
 });
