@@ -76,6 +76,8 @@ export class SelfTrainer {
   private lastSelection: ImageDataset | null = null;
   private saved: SelfTrainSavedState;
   private restored = false;
+  private handedOut = false;
+  private disposed = false;
 
   /** Checks the options (throws `Error in selfTrain: …`); no work starts before `run` or `step`. */
   constructor(options: SelfTrainOptions) {
@@ -105,6 +107,21 @@ export class SelfTrainer {
   /** |D_UL|, the number of samples pseudo-labelled per iteration. */
   get pseudoLabeledCount(): number {
     return this.labeledInDul + this.options.unlabeled.length;
+  }
+
+  /**
+   * Frees the models the trainer still owns: after an abort or an error, or when the run is
+   * abandoned. Models already returned by {@link SelfTrainer.finish} / {@link SelfTrainer.run}
+   * belong to the caller and are left alone. The trainer cannot be used afterwards (a new one
+   * with the same `checkpointDir` resumes the run).
+   */
+  dispose(): void {
+    this.disposed = true;
+    if (this.handedOut) return;
+    this.teacher?.dispose();
+    this.finalModel?.dispose();
+    this.teacher = null;
+    this.finalModel = null;
   }
 
   /** Runs everything that is left: pretraining, the remaining iterations, the final training. */
@@ -203,6 +220,7 @@ export class SelfTrainer {
     } else if (!this.finalModel) {
       this.finalModel = await this.checkpoint!.loadModel('final');
     }
+    this.handedOut = true;
     return { model: this.finalModel, selfTrainedModel: this.teacher!, finalSelection: selection, history: this.saved.history };
   }
 
@@ -334,6 +352,7 @@ export class SelfTrainer {
 
   /** Loads the run state and the teacher's weights from the checkpoint, once. */
   private async restore(): Promise<void> {
+    if (this.disposed) throw new Error('Error in SelfTrainer: this trainer was disposed; create a new one (with the same checkpointDir to resume)');
     if (this.restored) return;
     this.restored = true;
     if (!this.checkpoint) return;
