@@ -8,7 +8,7 @@ export interface BackendInfo {
   tfjsBackend: string;
   /** WASM only: whether the SIMD build of the WASM binary runs. */
   simd?: boolean;
-  /** WASM only: the number of threads XNNPACK uses (1 in Node, where the threaded build is not used). */
+  /** WASM only: the number of threads XNNPACK uses (the `threads` option of `initBackend`). */
   threads?: number;
   /** Why this backend was chosen (e.g. `'@tensorflow/tfjs-node not installed'`, `'requested by BDST_BACKEND'`). */
   reason: string;

@@ -9,6 +9,9 @@ import type { BackendChoice, BackendName } from './backend-name.js';
 import { loadNativeTensorflow } from './native-tensorflow.js';
 import type { NativeTensorflowPackage } from './native-tensorflow.js';
 import { configureWasmBinaryLocation } from './wasm-binary-location.js';
+import { resolveWasmThreads } from './wasm-thread-option.js';
+import type { WasmThreadsChoice } from './wasm-thread-option.js';
+import { registeredWasmThreads, useWasmThreads } from './wasm-thread-count.js';
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
@@ -20,6 +23,17 @@ export interface InitBackendOptions {
    * `BDST_BACKEND` environment variable is used; the option wins over the variable.
    */
   backend?: BackendChoice;
+  /**
+   * WASM only: how many threads XNNPACK runs convolutions and matrix products on, an integer in
+   * [1, 8] or `'auto'` (the machine's cores, at most 8). When absent, the `BDST_WASM_THREADS`
+   * environment variable is used, else 1 (a CPU shared with other busy processes can make more
+   * threads slower: every kernel waits for its slowest thread). `1` is stock tfjs-backend-wasm's single-threaded
+   * SIMD build; more threads use its multi-threaded SIMD build, which bdst starts under Node.
+   * Results are deterministic for a fixed thread count (and identical across counts where
+   * XNNPACK partitions work without changing the order of sums). Changing the count of an
+   * initialized wasm backend needs it to hold no tensors.
+   */
+  threads?: WasmThreadsChoice;
   /** Do not log the one-line description. Default false. */
   quiet?: boolean;
   /** Where the description line goes. Default `console.error` (stderr). */
@@ -28,6 +42,7 @@ export interface InitBackendOptions {
 
 interface ActiveBackend {
   choice: BackendChoice;
+  threads: number;
   info: BackendInfo;
 }
 
@@ -75,12 +90,14 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendInfo>
     throw new Error(`initBackend: log must be a function, but got ${typeof options.log}`);
   }
 
-  if (active != null && tf.getBackend() === active.info.tfjsBackend && (choice === active.choice || choice === 'auto')) {
+  const threads = resolveWasmThreads(options.threads);
+  const sameThreads = active?.info.name !== 'wasm' || threads === active.threads;
+  if (active != null && tf.getBackend() === active.info.tfjsBackend && (choice === active.choice || choice === 'auto') && sameThreads) {
     return active.info;
   }
 
-  const info = choice === 'auto' ? await selectAutomatically() : await selectForced(choice, source);
-  active = { choice, info };
+  const info = choice === 'auto' ? await selectAutomatically(threads) : await selectForced(choice, source, threads);
+  active = { choice, threads, info };
   if (!options.quiet && !loggedDescriptions.has(info.description)) {
     loggedDescriptions.add(info.description);
     log(info.description);
@@ -95,7 +112,7 @@ function requestedChoice(options: InitBackendOptions): { choice: BackendChoice; 
   return { choice: 'auto', source: 'default' };
 }
 
-async function selectAutomatically(): Promise<BackendInfo> {
+async function selectAutomatically(threads: number): Promise<BackendInfo> {
   const gpu = await loadNativeTensorflow('@tensorflow/tfjs-node-gpu');
   if (gpu.loaded && gpu.usesGpu) return nativeInfo('tensorflow-gpu', '@tensorflow/tfjs-node-gpu found a GPU');
   if (gpu.loaded) return nativeInfo('tensorflow', '@tensorflow/tfjs-node-gpu sees no GPU, TensorFlow runs on the CPU');
@@ -105,12 +122,12 @@ async function selectAutomatically(): Promise<BackendInfo> {
   if (cpu.loaded) return nativeInfo('tensorflow', gpuWhy ?? '@tensorflow/tfjs-node-gpu not installed');
   const nativeWhy = [gpuWhy, cpu.notInstalled ? '@tensorflow/tfjs-node not installed' : cpu.message].filter((s) => s != null).join('; ');
 
-  const wasm = await startWasm();
+  const wasm = await startWasm(threads);
   if (wasm.ok) return wasmInfo(nativeWhy);
   return plainCpuInfo(`${nativeWhy}; ${wasm.message}`, false);
 }
 
-async function selectForced(name: BackendName, source: string): Promise<BackendInfo> {
+async function selectForced(name: BackendName, source: string, threads: number): Promise<BackendInfo> {
   const reason = `requested by ${source}`;
   switch (name) {
     case 'tensorflow-gpu': {
@@ -129,7 +146,7 @@ async function selectForced(name: BackendName, source: string): Promise<BackendI
       return nativeInfo(name, reason);
     }
     case 'wasm': {
-      const wasm = await startWasm();
+      const wasm = await startWasm(threads);
       if (!wasm.ok) throw new Error(`initBackend: backend 'wasm' was requested but ${wasm.message}`);
       return wasmInfo(reason);
     }
@@ -145,8 +162,9 @@ function forcedError(name: BackendName, packageName: NativeTensorflowPackage, lo
   return new Error(`initBackend: backend '${name}' was requested but ${load.message}`);
 }
 
-async function startWasm(): Promise<{ ok: true } | { ok: false; message: string }> {
+async function startWasm(threads: number): Promise<{ ok: true } | { ok: false; message: string }> {
   configureWasmBinaryLocation();
+  useWasmThreads(threads);
   let ok = false;
   let failure = '';
   try {
@@ -164,7 +182,11 @@ function nativeInfo(name: 'tensorflow-gpu' | 'tensorflow', reason: string): Back
 
 async function wasmInfo(reason: string): Promise<BackendInfo> {
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const base = { name: 'wasm' as const, tfjsBackend: tf.getBackend(), simd, threads: getThreadsCount(), reason };
+  const threads = getThreadsCount();
+  if (threads !== registeredWasmThreads()) {
+    throw new Error(`initBackend: the wasm backend started with ${threads} threads instead of the ${registeredWasmThreads()} requested`);
+  }
+  const base = { name: 'wasm' as const, tfjsBackend: tf.getBackend(), simd, threads, reason };
   return { ...base, description: describeBackend(base) };
 }
 

@@ -1,0 +1,110 @@
+/**
+ * Command-line options of the training benchmark (`npm run bench -- [flags]`), parsed from
+ * `process.argv` with the full-size defaults of bench/README.md.
+ */
+export interface BenchOptions {
+  /** Smoke-run: batches of 4, one timed run, a 32-image epoch (seconds, for tests). */
+  quick: boolean;
+  /** Images per training step for the CNN, vgg16 and resnet18 workloads (default 128). */
+  batch: number;
+  /** Timed runs per step workload after one warm-up step; the median is reported (default 5). */
+  runs: number;
+  /** Timed runs of vgg16 and resnet18 (default 2: "a couple of steps"). */
+  bigRuns: number;
+  /** Images in the epoch workload (default 10,000: issue 2's "full epoch of 10,000 images"). */
+  epochImages: number;
+  /** Timed epochs (default 1). */
+  epochRuns: number;
+  /** Images in the augmentation batch (default 512). */
+  augmentBatch: number;
+  /** WASM thread counts to run every workload with, in order (default `[1, 2]`). */
+  threads: number[];
+  /** Also run the PyTorch reference (bench/torch_bench.py) when /usr/bin/python3 has torch (default true). */
+  torch: boolean;
+  /** Threads PyTorch uses (`torch.set_num_threads`, default 2: the machine's cores). */
+  torchThreads: number;
+  /** Only these workloads (by id, e.g. `cnn-16-32-64`); default all. */
+  only: string[] | null;
+  /** Also write the results as JSON to this path. */
+  json: string | null;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--batch 128] [--runs 5] [--big-runs 2] [--epoch-images 10000]
+       [--epoch-runs 1] [--augment-batch 512] [--threads 1,2] [--no-torch] [--torch-threads 2]
+       [--only cnn-16-32-64,vgg16,...] [--json out.json]`;
+
+function positiveInteger(flag: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`bench: ${flag} must be a positive integer, but got ${String(text)}\n${USAGE}`);
+  return value;
+}
+
+/** Parses the benchmark's flags (see {@link BenchOptions}); throws with the usage on a bad flag. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    quick,
+    batch: quick ? 4 : 128,
+    runs: quick ? 1 : 5,
+    bigRuns: quick ? 1 : 2,
+    epochImages: quick ? 32 : 10_000,
+    epochRuns: 1,
+    augmentBatch: quick ? 16 : 512,
+    threads: [1, 2],
+    torch: true,
+    torchThreads: 2,
+    only: null,
+    json: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const next = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--batch':
+        options.batch = positiveInteger(flag, next());
+        break;
+      case '--runs':
+        options.runs = positiveInteger(flag, next());
+        break;
+      case '--big-runs':
+        options.bigRuns = positiveInteger(flag, next());
+        break;
+      case '--epoch-images':
+        options.epochImages = positiveInteger(flag, next());
+        break;
+      case '--epoch-runs':
+        options.epochRuns = positiveInteger(flag, next());
+        break;
+      case '--augment-batch':
+        options.augmentBatch = positiveInteger(flag, next());
+        break;
+      case '--threads':
+        options.threads = (next() ?? '').split(',').map((t) => positiveInteger(flag, t));
+        break;
+      case '--no-torch':
+        options.torch = false;
+        break;
+      case '--torch-threads':
+        options.torchThreads = positiveInteger(flag, next());
+        break;
+      case '--only':
+        options.only = (next() ?? '').split(',').filter((s) => s.length > 0);
+        break;
+      case '--json': {
+        const path = next();
+        if (!path) throw new Error(`bench: --json needs a file path\n${USAGE}`);
+        options.json = path;
+        break;
+      }
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+      // eslint-disable-next-line no-fallthrough
+      default:
+        throw new Error(`bench: unknown flag '${flag}'\n${USAGE}`);
+    }
+  }
+  return options;
+}

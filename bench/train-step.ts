@@ -1,0 +1,225 @@
+/**
+ * bdst's training benchmark (`npm run bench`, issue 2 item 10, issue 8): training-step throughput
+ * on the backend `initBackend()` picks, and — where /usr/bin/python3 has torch — the same
+ * workloads in PyTorch in the same run, with the ratio. See bench/README.md for the command, the
+ * flags (bench/bench-options.ts) and the latest table.
+ *
+ * Workloads (32×32×3 images, 10 classes, SGD momentum 0.9, weight decay 1e-4):
+ * - `cnn-16-32-64`, `cnn-64-128-256`: `smallCnn` at those widths, one step of `--batch` images;
+ * - `vgg16`, `resnet18`: one step of `--batch` images (`--big-runs` timed steps);
+ * - `epoch-cnn`: `train()` of `smallCnn` (16-32-64) for one epoch over `--epoch-images` synthetic
+ *   images, batch `--batch` (issue 2: under 60 s for 10,000 images);
+ * - `augment`: `paperStrongAugment` and `simclrAugment(32)` on an `--augment-batch` batch, next to
+ *   one `smallCnn` training step on the same batch (issue 3).
+ *
+ * Every step workload runs one warm-up step, then `--runs` timed steps; the median is reported.
+ * Each workload is timed on every `--threads` count, then in PyTorch, back to back, so the ratios
+ * compare runs under the same machine load.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { createRng, forwardFlops, initBackend, resnet18, SgdMomentum, smallCnn, syntheticDataset, train, trainStep, vgg16 } from '@bdst/core';
+import type { BackendInfo } from '@bdst/core';
+import { paperStrongAugment, simclrAugment } from '@bdst/augment';
+import { parseBenchOptions } from './bench-options.js';
+import type { BenchOptions } from './bench-options.js';
+import type { BenchRow } from './bench-row.js';
+import { median } from './median.js';
+import { runTorchWorkload, torchVersion } from './torch-reference.js';
+
+const INPUT_SHAPE = [32, 32, 3] as const;
+const NUM_CLASSES = 10;
+
+interface StepWorkload {
+  id: string;
+  build: () => tfl.LayersModel;
+  runs: (o: BenchOptions) => number;
+}
+
+const STEP_WORKLOADS: StepWorkload[] = [
+  { id: 'cnn-16-32-64', build: () => smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64] }), runs: (o) => o.runs },
+  { id: 'cnn-64-128-256', build: () => smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [64, 128, 256] }), runs: (o) => o.runs },
+  { id: 'vgg16', build: () => vgg16({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES }), runs: (o) => o.bigRuns },
+  { id: 'resnet18', build: () => resnet18({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES }), runs: (o) => o.bigRuns },
+];
+
+function randomBatch(batch: number, seed: number): { images: tf.Tensor4D; labels: Int32Array } {
+  const images = tf.randomUniform([batch, ...INPUT_SHAPE], 0, 1, 'float32', seed) as tf.Tensor4D;
+  const rng = createRng(seed);
+  const labels = Int32Array.from({ length: batch }, () => Math.floor(rng.next() * NUM_CLASSES));
+  return { images, labels };
+}
+
+/** Times `runs` training steps of a fresh model (after one warm-up step); seconds per step. */
+async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: number): Promise<number[]> {
+  const optimizer = new SgdMomentum({ lr: 0.01, momentum: 0.9, weightDecay: 1e-4 });
+  const { images, labels } = randomBatch(batch, 7);
+  try {
+    await trainStep(model, optimizer, images, labels);
+    const seconds: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await trainStep(model, optimizer, images, labels);
+      seconds.push((performance.now() - start) / 1000);
+    }
+    return seconds;
+  } finally {
+    images.dispose();
+    optimizer.dispose();
+  }
+}
+
+async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number): Promise<BenchRow> {
+  const model = workload.build();
+  try {
+    const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options));
+    return { workload: workload.id, engine: 'tfjs', threads, images: options.batch, seconds, gflop: (3 * forwardFlops(model) * options.batch) / 1e9 };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function epochRow(options: BenchOptions, threads: number): Promise<BenchRow> {
+  const dataset = syntheticDataset({ size: options.epochImages, seed: 'bench-epoch' });
+  const seconds: number[] = [];
+  let gflop = 0;
+  for (let run = 0; run < options.epochRuns; run++) {
+    const model = smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64] });
+    gflop = (3 * forwardFlops(model) * options.epochImages) / 1e9;
+    const start = performance.now();
+    await train(model, dataset, { epochs: 1, batchSize: options.batch, rng: createRng(run + 1) });
+    seconds.push((performance.now() - start) / 1000);
+    model.dispose();
+  }
+  return { workload: 'epoch-cnn', engine: 'tfjs', threads, images: options.epochImages, seconds, gflop };
+}
+
+/** Augmentation throughput next to one training step on the same batch (issue 3). */
+async function augmentRows(options: BenchOptions, threads: number): Promise<BenchRow[]> {
+  const { images, labels } = randomBatch(options.augmentBatch, 11);
+  const rows: BenchRow[] = [];
+  const transforms = [
+    ['augment paperStrongAugment', paperStrongAugment],
+    ['augment simclrAugment(32)', simclrAugment(32)],
+  ] as const;
+  try {
+    for (const [id, transform] of transforms) {
+      const rng = createRng(id);
+      const once = async () => {
+        const out = transform(images, rng);
+        await out.data();
+        out.dispose();
+      };
+      await once();
+      const seconds: number[] = [];
+      for (let i = 0; i < options.runs; i++) {
+        const start = performance.now();
+        await once();
+        seconds.push((performance.now() - start) / 1000);
+      }
+      rows.push({ workload: id, engine: 'tfjs', threads, images: options.augmentBatch, seconds, gflop: null });
+    }
+    const model = smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64] });
+    const seconds = await timeTrainingSteps(model, options.augmentBatch, options.runs);
+    rows.push({ workload: 'augment vs cnn-16-32-64 step', engine: 'tfjs', threads, images: options.augmentBatch, seconds, gflop: (3 * forwardFlops(model) * options.augmentBatch) / 1e9 });
+    model.dispose();
+  } finally {
+    images.dispose();
+    void labels;
+  }
+  return rows;
+}
+
+function selected(options: BenchOptions, id: string): boolean {
+  return options.only == null || options.only.includes(id);
+}
+
+function imagesPerSecond(row: BenchRow): number {
+  return row.images / median(row.seconds);
+}
+
+function formatTable(rows: BenchRow[]): string {
+  const lines = ['| workload | engine | threads | images | median s | images/s | GFLOP/s | vs torch | vs tfjs 1 thread |', '|---|---|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const row of rows) {
+    const ips = imagesPerSecond(row);
+    const torch = rows.find((r) => r.workload === row.workload && r.engine === 'torch');
+    const single = rows.find((r) => r.workload === row.workload && r.engine === 'tfjs' && r.threads === 1);
+    const gflops = row.gflop == null ? '' : (row.gflop / median(row.seconds)).toFixed(1);
+    const vsTorch = row.engine === 'tfjs' && torch ? `${(ips / imagesPerSecond(torch)).toFixed(2)}×` : '';
+    const vsSingle = row.engine === 'tfjs' && single && single !== row ? `${(ips / imagesPerSecond(single)).toFixed(2)}×` : '';
+    lines.push(
+      `| ${row.workload} | ${row.engine} | ${row.threads} | ${row.images} | ${median(row.seconds).toFixed(3)} | ${ips.toFixed(1)} | ${gflops} | ${vsTorch} | ${vsSingle} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  const torch = options.torch ? torchVersion() : null;
+  const rows: BenchRow[] = [];
+  const failures: string[] = [];
+  let info: BackendInfo | null = null;
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`# bdst training benchmark${options.quick ? ' (--quick)' : ''}`);
+  console.log(`machine: ${cpus().length} × ${cpuModel}, Node ${process.version}; torch: ${torch ?? (options.torch ? 'not found' : 'off (--no-torch)')}`);
+
+  const timeOnEveryThreadCount = async (work: (threads: number) => Promise<BenchRow | BenchRow[]>) => {
+    for (const threads of options.threads) {
+      info = await initBackend({ threads, quiet: true });
+      let measured: BenchRow | BenchRow[];
+      try {
+        measured = await work(info.threads ?? threads);
+      } catch (error) {
+        failures.push(`${(error as Error).message.split('\n')[0]} (threads ${threads})`);
+        console.error(`  failed: ${failures[failures.length - 1]}`);
+        continue;
+      }
+      rows.push(...(Array.isArray(measured) ? measured : [measured]));
+      const last = Array.isArray(measured) ? measured[measured.length - 1] : measured;
+      console.error(`  ${last.workload} on ${info.description}: ${imagesPerSecond(last).toFixed(1)} images/s`);
+    }
+  };
+  const timeTorch = (workload: string, request: { batch: number; runs: number; epochImages?: number }) => {
+    if (!torch) return;
+    const timing = runTorchWorkload({ workload, threads: options.torchThreads, ...request });
+    rows.push({ workload, engine: 'torch', threads: timing.threads, images: timing.images, seconds: timing.seconds, gflop: rows.find((r) => r.workload === workload)?.gflop ?? null });
+    console.error(`  ${workload} in torch (${timing.threads} threads): ${(timing.images / median(timing.seconds)).toFixed(1)} images/s`);
+  };
+
+  // resnet18 goes last: at batch 128 it can exhaust the 4 GB WASM heap, which aborts the module.
+  const [resnet, ...others] = [STEP_WORKLOADS[3], ...STEP_WORKLOADS.slice(0, 3)];
+  for (const workload of others) {
+    if (!selected(options, workload.id)) continue;
+    await timeOnEveryThreadCount((threads) => stepRow(workload, options, threads));
+    timeTorch(workload.id, { batch: options.batch, runs: workload.runs(options) });
+  }
+  if (selected(options, 'epoch-cnn')) {
+    await timeOnEveryThreadCount((threads) => epochRow(options, threads));
+    timeTorch('epoch-cnn', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
+  }
+  if (selected(options, 'augment')) {
+    await timeOnEveryThreadCount((threads) => augmentRows(options, threads));
+  }
+  if (selected(options, resnet.id)) {
+    await timeOnEveryThreadCount((threads) => stepRow(resnet, options, threads));
+    timeTorch(resnet.id, { batch: options.batch, runs: resnet.runs(options) });
+  }
+
+  const backend = (info as BackendInfo | null)?.description ?? 'none';
+  console.log(`backend: ${backend}; batch ${options.batch}; median of ${options.runs} runs (vgg16/resnet18: ${options.bigRuns}) after 1 warm-up step`);
+  console.log('');
+  console.log(formatTable(rows));
+  for (const failure of failures) console.log(`\nFAILED: ${failure}`);
+  if (failures.length > 0) process.exitCode = 1;
+  if (options.json) {
+    writeFileSync(options.json, JSON.stringify({ options, backend, torch, machine: { cpus: cpus().length, model: cpuModel, node: process.version }, rows, failures }, null, 2));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
