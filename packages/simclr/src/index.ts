@@ -18,3 +18,7 @@ export { knnAccuracy } from './embedding/knn-accuracy.js';
 export type { KnnAccuracyOptions } from './embedding/knn-accuracy.js';
 export { clusterPseudoLabels, assignPseudoLabels } from './cluster/cluster-pseudo-labels.js';
 export type { ClusterModel, ClusterPseudoLabels, ClusterPseudoLabelsOptions } from './cluster/cluster-pseudo-labels.js';
+export { selfTrainWithSimclr } from './algorithm2/self-train-with-simclr.js';
+export type { SelfTrainWithSimclrOptions, SelfTrainWithSimclrResult, SimclrStageOptions } from './algorithm2/self-train-with-simclr.js';
+export { simclrPresets } from './presets.js';
+export type { SimclrPreset } from './presets.js';
