@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, beforeAll } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, beforeAll } from 'vitest';
 import { initBackend } from '@bdst/core';
 
 /** The backends every tensor spec runs on (tfjs's `describeWithFlags` in spirit). */
@@ -49,4 +52,25 @@ function collectTensors(value: unknown, out: tf.Tensor[] = [], seen = new Set<un
 /** Reads a tensor to a plain Float32Array (synchronously) and disposes nothing. */
 export function values(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;
+}
+
+/**
+ * A fresh temporary directory for the tests of the enclosing file (or `describe`): created before
+ * they run, removed with everything in it after. Returns a function giving its path, callable only
+ * inside tests and hooks.
+ *
+ * @param prefix start of the directory name, e.g. `'bdst-cifar'`.
+ */
+export function useTempDir(prefix: string): () => string {
+  let dir: string | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  });
+  afterAll(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (dir === undefined) throw new Error('useTempDir: the directory exists only while the tests run');
+    return dir;
+  };
 }

@@ -1,6 +1,6 @@
 export { loadCifar10, CIFAR10_CLASSES, CIFAR10_FILES, CIFAR10_RECORD_BYTES, CIFAR10_BATCHES_DIR } from './cifar10.js';
 export type { LoadCifar10Options } from './cifar10.js';
-export { downloadCifar10, CIFAR10_MD5 } from './cifar10-download.js';
+export { downloadCifar10, CIFAR10_MD5, CIFAR10_URL } from './cifar10-download.js';
 export type { DownloadCifar10Options, DownloadProgress } from './cifar10-download.js';
 export { loadFashionMnist, FASHION_MNIST_CLASSES, FASHION_MNIST_SYSTEM_DIR } from './fashion-mnist.js';
 export type { LoadFashionMnistOptions } from './fashion-mnist.js';

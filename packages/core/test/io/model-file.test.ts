@@ -1,16 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { MODEL_JSON_FILE, SgdMomentum, WEIGHTS_FILE, createRng, initBackend, loadModel, predict, saveModel, smallCnn, syntheticDataset, trainStep } from '@bdst/core';
 
-let tmp: string;
+const tmp = useTempDir('bdst-model-file');
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', quiet: true });
-  tmp = await mkdtemp(join(tmpdir(), 'bdst-model-file-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
 });
 
 describe('saveModel / loadModel', () => {
@@ -23,7 +19,7 @@ describe('saveModel / loadModel', () => {
     x.dispose();
     optimizer.dispose();
 
-    const dir = join(tmp, 'small-cnn');
+    const dir = join(tmp(), 'small-cnn');
     await saveModel(model, dir);
     expect((await readdir(dir)).sort()).toEqual([MODEL_JSON_FILE, WEIGHTS_FILE].sort());
     const json = JSON.parse(await readFile(join(dir, MODEL_JSON_FILE), 'utf8'));
@@ -43,8 +39,8 @@ describe('saveModel / loadModel', () => {
   });
 
   it('names the missing file, and refuses a manifest that points outside the directory', async () => {
-    await expect(loadModel(join(tmp, 'nothing-here'))).rejects.toThrow(/Error in fileSystemHandler.load: cannot read .*nothing-here\/model\.json/);
-    const dir = join(tmp, 'escape');
+    await expect(loadModel(join(tmp(), 'nothing-here'))).rejects.toThrow(/Error in fileSystemHandler.load: cannot read .*nothing-here\/model\.json/);
+    const dir = join(tmp(), 'escape');
     const model = smallCnn({ inputShape: [16, 16, 3], numClasses: 2, widths: [2, 2, 2] });
     await saveModel(model, dir);
     const json = JSON.parse(await readFile(join(dir, MODEL_JSON_FILE), 'utf8'));

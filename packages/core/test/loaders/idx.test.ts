@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { FASHION_MNIST_SYSTEM_DIR, loadFashionMnist, readIdx } from '@bdst/core';
 
 /** An IDX file exactly as MNIST's are laid out: 0, 0, type 0x08, rank, big-endian uint32 dims, data. */
@@ -24,27 +24,21 @@ const N = 5;
 const pixels = Uint8Array.from({ length: N * 28 * 28 }, (_, i) => (i * 31 + 7) % 256);
 const labels = Uint8Array.of(9, 0, 3, 7, 2);
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'bdst-idx-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const tmp = useTempDir('bdst-idx');
 
 describe('readIdx', () => {
   it('reads raw and gzip-compressed files (detected by content, not by name)', async () => {
     const raw = idxBytes([N, 28, 28], pixels);
-    await writeFile(join(tmp, 'raw-idx3-ubyte'), raw);
-    await writeFile(join(tmp, 'zipped-idx3-ubyte'), gzipSync(raw)); // no .gz suffix on purpose
+    await writeFile(join(tmp(), 'raw-idx3-ubyte'), raw);
+    await writeFile(join(tmp(), 'zipped-idx3-ubyte'), gzipSync(raw)); // no .gz suffix on purpose
     for (const name of ['raw-idx3-ubyte', 'zipped-idx3-ubyte']) {
-      const a = await readIdx(join(tmp, name));
+      const a = await readIdx(join(tmp(), name));
       expect(a.magic).toBe(0x803);
       expect(a.shape).toEqual([N, 28, 28]);
       expect(Buffer.compare(Buffer.from(a.data), Buffer.from(pixels))).toBe(0);
     }
-    await writeFile(join(tmp, 'labels-idx1-ubyte.gz'), gzipSync(idxBytes([N], labels)));
-    const y = await readIdx(join(tmp, 'labels-idx1-ubyte.gz'));
+    await writeFile(join(tmp(), 'labels-idx1-ubyte.gz'), gzipSync(idxBytes([N], labels)));
+    const y = await readIdx(join(tmp(), 'labels-idx1-ubyte.gz'));
     expect(y.magic).toBe(0x801);
     expect([...y.data]).toEqual([...labels]);
   });
@@ -60,17 +54,17 @@ describe('readIdx', () => {
       ['cut-gzip', gzipSync(raw).subarray(0, 40), /cut-gzip is a truncated or corrupt gzip file/],
     ];
     for (const [name, bytes, message] of cases) {
-      await writeFile(join(tmp, name), bytes);
-      await expect(readIdx(join(tmp, name)), name).rejects.toThrow(message);
+      await writeFile(join(tmp(), name), bytes);
+      await expect(readIdx(join(tmp(), name)), name).rejects.toThrow(message);
     }
-    await expect(readIdx(join(tmp, 'nope'))).rejects.toThrow(/readIdx: cannot read .*nope \(ENOENT\)/);
+    await expect(readIdx(join(tmp(), 'nope'))).rejects.toThrow(/readIdx: cannot read .*nope \(ENOENT\)/);
   });
 });
 
 describe('loadFashionMnist on files written in its format', () => {
   it('loads gzip and raw IDX files from a directory into [N, 28, 28, 1] uint8', async () => {
-    const gz = join(tmp, 'fm-gz');
-    const raw = join(tmp, 'fm-raw');
+    const gz = join(tmp(), 'fm-gz');
+    const raw = join(tmp(), 'fm-raw');
     await mkdir(gz);
     await mkdir(raw);
     await writeFile(join(gz, 't10k-images-idx3-ubyte.gz'), gzipSync(idxBytes([N, 28, 28], pixels)));
@@ -87,7 +81,7 @@ describe('loadFashionMnist on files written in its format', () => {
   });
 
   it('names the missing file, a label/image count mismatch, and a label outside [0, 10)', async () => {
-    const dir = join(tmp, 'fm-bad');
+    const dir = join(tmp(), 'fm-bad');
     await mkdir(dir);
     await expect(loadFashionMnist({ split: 'train', dir, searchSystemDir: false })).rejects.toThrow(
       /loadFashionMnist: missing file train-images-idx3-ubyte\[\.gz\]: none of .*fm-bad\/train-images-idx3-ubyte\.gz, .*fm-bad\/train-images-idx3-ubyte exists/,
@@ -124,7 +118,7 @@ describe('loadFashionMnist on the real Fashion-MNIST', () => {
   });
 
   it.runIf(haveRealData)('loads the 10,000 test images, falling back to the system directory when dir lacks them', async () => {
-    const d = await loadFashionMnist({ split: 'test', dir: join(tmp, 'no-such-dir') });
+    const d = await loadFashionMnist({ split: 'test', dir: join(tmp(), 'no-such-dir') });
     expect(d.shape).toEqual([10000, 28, 28, 1]);
     expect([...d.labels.subarray(0, 5)]).toEqual([9, 2, 1, 1, 6]);
     expect([...d.labels.subarray(-3)]).toEqual([8, 1, 5]);

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { loadNpyImages, parseNpy, readNpy } from '@bdst/core';
 
 // Written by numpy.save: /usr/bin/python3 packages/core/test/fixtures/make-npy.py (see its docstring).
@@ -21,13 +21,7 @@ function npyBytes(descr: string, shape: number[], data: Uint8Array, fortran = fa
   return out;
 }
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'bdst-npy-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const tmp = useTempDir('bdst-npy');
 
 describe('readNpy on files numpy.save wrote', () => {
   it('reads uint8, int32, int64, float32 and (format 2.0) float64 arrays in C order', async () => {
@@ -68,10 +62,10 @@ describe('readNpy on malformed files', () => {
       ['no-shape.npy', npyBytes('<f4', [1], new Uint8Array(4)).map((b, i, a) => (i > 10 && a[i - 1] === 0x73 && b === 0x68 ? 0x78 : b)), /no-shape\.npy: malformed \.npy header/],
     ];
     for (const [name, bytes, message] of cases) {
-      await writeFile(join(tmp, name), bytes);
-      await expect(readNpy(join(tmp, name)), name).rejects.toThrow(message);
+      await writeFile(join(tmp(), name), bytes);
+      await expect(readNpy(join(tmp(), name)), name).rejects.toThrow(message);
     }
-    await expect(readNpy(join(tmp, 'missing.npy'))).rejects.toThrow(/readNpy: cannot read .*missing\.npy \(ENOENT\)/);
+    await expect(readNpy(join(tmp(), 'missing.npy'))).rejects.toThrow(/readNpy: cannot read .*missing\.npy \(ENOENT\)/);
   });
 
   it('reads unaligned payloads (header lengths that are not a multiple of 8)', async () => {
@@ -112,13 +106,13 @@ describe('loadNpyImages', () => {
       /loadNpyImages: .*floats-f4\.npy holds dtype 'f4', expected uint8 \('u1'\) pixels 0–255/,
     );
     await expect(loadNpyImages({ images, labels: fixture('floats-f4.npy'), numClasses: 10 })).rejects.toThrow(/floats-f4\.npy holds dtype 'f4', expected integer labels/);
-    await writeFile(join(tmp, 'three.npy'), npyBytes('<i8', [3], new Uint8Array(24)));
-    await expect(loadNpyImages({ images, labels: join(tmp, 'three.npy'), numClasses: 10 })).rejects.toThrow(/three\.npy has shape \(3\), expected \(4,\) to match the 4 images in .*images-u1\.npy/);
+    await writeFile(join(tmp(), 'three.npy'), npyBytes('<i8', [3], new Uint8Array(24)));
+    await expect(loadNpyImages({ images, labels: join(tmp(), 'three.npy'), numClasses: 10 })).rejects.toThrow(/three\.npy has shape \(3\), expected \(4,\) to match the 4 images in .*images-u1\.npy/);
     await expect(loadNpyImages({ images, labels: fixture('labels-i8.npy'), numClasses: 5 })).rejects.toThrow(/labels-i8\.npy: label 2 is 9, outside the class range \[0, 5\)/);
-    await writeFile(join(tmp, 'flat.npy'), npyBytes('|u1', [4, 192], new Uint8Array(768)));
-    await expect(loadNpyImages({ images: join(tmp, 'flat.npy'), labels: fixture('labels-i8.npy'), numClasses: 10 })).rejects.toThrow(/flat\.npy has shape \(4, 192\), expected \[N, H, W, C\]/);
+    await writeFile(join(tmp(), 'flat.npy'), npyBytes('|u1', [4, 192], new Uint8Array(768)));
+    await expect(loadNpyImages({ images: join(tmp(), 'flat.npy'), labels: fixture('labels-i8.npy'), numClasses: 10 })).rejects.toThrow(/flat\.npy has shape \(4, 192\), expected \[N, H, W, C\]/);
     await expect(loadNpyImages({ images, labels: fixture('labels-i8.npy'), numClasses: 0 })).rejects.toThrow(/loadNpyImages: numClasses must be a positive integer, got 0/);
-    await expect(loadNpyImages({ images: join(tmp, 'nope.npy'), labels: fixture('labels-i8.npy'), numClasses: 10 })).rejects.toThrow(/readNpy: cannot read .*nope\.npy \(ENOENT\)/);
+    await expect(loadNpyImages({ images: join(tmp(), 'nope.npy'), labels: fixture('labels-i8.npy'), numClasses: 10 })).rejects.toThrow(/readNpy: cannot read .*nope\.npy \(ENOENT\)/);
   });
 
   it('uses the file bytes without a copy for the pixels (the buffer is the file read)', async () => {

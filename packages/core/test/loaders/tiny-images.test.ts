@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { loadTinyImages } from '@bdst/core';
 
 // Fixtures written by Python's own pickle with Debian's numpy:
@@ -27,13 +27,7 @@ function expectFixtureContents(images: Uint8Array, labels: Int32Array, n: number
   expect([...labels]).toEqual(Array.from({ length: n }, (_, i) => label(i)));
 }
 
-let tmp: string;
-beforeAll(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'bdst-tiny-images-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const tmp = useTempDir('bdst-tiny-images');
 
 describe('loadTinyImages', () => {
   it('reads a protocol-3 pickle (GLOBAL, BINPUT/BINGET, small inline payloads)', async () => {
@@ -71,7 +65,7 @@ describe('loadTinyImages', () => {
     const at = bytes.indexOf(header);
     expect(at).toBeGreaterThan(0);
     const rewritten = Buffer.concat([bytes.subarray(0, at), Buffer.from([0x8e, ...u32(payload), 0, 0, 0, 0]), bytes.subarray(at + 5)]);
-    const path = join(tmp, 'binbytes8.pickle');
+    const path = join(tmp(), 'binbytes8.pickle');
     await writeFile(path, rewritten);
     const d = await loadTinyImages({ path });
     expectFixtureContents(d.images, d.labels, 24);
@@ -90,17 +84,17 @@ describe('loadTinyImages', () => {
   it('names the file and says "truncated" for a file cut anywhere', async () => {
     const bytes = await readFile(fixture('ti-p4-lazy.pickle'));
     for (const keep of [1, 40, 300, 5000, bytes.length - 2000, bytes.length - 1]) {
-      const path = join(tmp, `cut-${keep}.pickle`);
+      const path = join(tmp(), `cut-${keep}.pickle`);
       await writeFile(path, bytes.subarray(0, keep));
       await expect(loadTinyImages({ path }), `cut at ${keep}`).rejects.toThrow(new RegExp(`cut-${keep}\\.pickle.*truncated`));
     }
   });
 
   it('rejects a file that is not a pickle, a missing file, and labels outside [0, numClasses)', async () => {
-    const notPickle = join(tmp, 'not-a-pickle.pickle');
+    const notPickle = join(tmp(), 'not-a-pickle.pickle');
     await writeFile(notPickle, 'hello, world\n');
     await expect(loadTinyImages({ path: notPickle })).rejects.toThrow(/not-a-pickle\.pickle is not a pickle of protocol 2–4: it starts with byte 0x68/);
-    await expect(loadTinyImages({ path: join(tmp, 'missing.pickle') })).rejects.toThrow(/loadTinyImages: cannot read .*missing\.pickle \(ENOENT\)/);
+    await expect(loadTinyImages({ path: join(tmp(), 'missing.pickle') })).rejects.toThrow(/loadTinyImages: cannot read .*missing\.pickle \(ENOENT\)/);
     // Labels are (3i + 1) % 10, so with 5 classes image 1 (label 4) is fine and image 2 (label 7) is not.
     await expect(loadTinyImages({ path: fixture('ti-p3-inline.pickle'), numClasses: 5 })).rejects.toThrow(
       /ti-p3-inline\.pickle: extrapolated_targets: label 2 is 7, outside the class range \[0, 5\)/,
@@ -109,7 +103,7 @@ describe('loadTinyImages', () => {
 
   it('rejects a pickle without the expected keys, naming what it found', async () => {
     // {'x': 1} at protocol 4, written by hand: PROTO 4, EMPTY_DICT, SHORT_BINUNICODE 'x', BININT1 1, SETITEM, STOP.
-    const path = join(tmp, 'no-data.pickle');
+    const path = join(tmp(), 'no-data.pickle');
     await writeFile(path, Buffer.from([0x80, 4, 0x7d, 0x8c, 1, 0x78, 0x4b, 1, 0x73, 0x2e]));
     await expect(loadTinyImages({ path })).rejects.toThrow(/no-data\.pickle has no numpy array under 'data' \(keys: "x"\)/);
   });

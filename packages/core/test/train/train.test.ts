@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import {
   AbortError,
   ImageDataset,
@@ -24,13 +24,9 @@ const base = (): TrainOptions => ({ epochs: 3, rng: createRng(21), batchSize: 16
 const weightsOf = (model: tfl.LayersModel) => model.getWeights().map((t) => Array.from(t.dataSync()));
 const withoutSeconds = (history: EpochReport[]) => history.map(({ seconds: _, ...rest }) => rest);
 
-let tmp: string;
+const tmp = useTempDir('bdst-train');
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', quiet: true });
-  tmp = await mkdtemp(join(tmpdir(), 'bdst-train-'));
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
 });
 
 describe('train', () => {
@@ -95,10 +91,10 @@ describe('train', () => {
   it('stops with an AbortError when the signal fires, and resumes from the checkpoint bit-identically', async () => {
     // The uninterrupted reference run.
     const reference = build();
-    const full = await train(reference, data, { ...base(), checkpointDir: join(tmp, 'full') });
+    const full = await train(reference, data, { ...base(), checkpointDir: join(tmp(), 'full') });
 
     // Killed after epoch 1 (the signal fires in onEpochEnd, after the checkpoint is written) …
-    const dir = join(tmp, 'killed-after-epoch-1');
+    const dir = join(tmp(), 'killed-after-epoch-1');
     const controller = new AbortController();
     const first = build();
     const error = await train(first, data, { ...base(), checkpointDir: dir, signal: controller.signal, onEpochEnd: ({ epoch }) => epoch === 1 && controller.abort() }).catch((e: unknown) => e);
@@ -122,7 +118,7 @@ describe('train', () => {
   it('resumes bit-identically after a kill in the middle of an epoch (the partial epoch is redone)', async () => {
     const reference = build();
     await train(reference, data, base());
-    const dir = join(tmp, 'killed-mid-epoch-2');
+    const dir = join(tmp(), 'killed-mid-epoch-2');
     const controller = new AbortController();
     const first = build();
     await expect(
@@ -142,7 +138,7 @@ describe('train', () => {
   });
 
   it('refuses a checkpoint from another run (seed or settings), and a corrupt checkpoint, naming it', async () => {
-    const dir = join(tmp, 'other-run');
+    const dir = join(tmp(), 'other-run');
     const model = build();
     await train(model, data, { ...base(), epochs: 1, checkpointDir: dir });
     await expect(train(model, data, { ...base(), rng: createRng(99), checkpointDir: dir })).rejects.toThrow(
