@@ -83,3 +83,65 @@ export function planInputGradientAxis(axis: ConvAxis): InputGradientAxisPlan {
   const convOutSize = outSize * stride + padBeforeClamped + padAfterClamped - effectiveFilter;
   return { padBefore: padBeforeClamped, padAfter: padAfterClamped, cropBefore: Math.max(-before, 0), convOutSize };
 }
+
+/** The fields of tfjs's `backend_util.Conv2DInfo` the 2-D plans below read. */
+export interface ConvGeometry {
+  inHeight: number;
+  inWidth: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padInfo: { top: number; left: number };
+}
+
+/** The rows (height) and columns (width) axes of a forward 2-D convolution. */
+export function convAxes(info: ConvGeometry): { rows: ConvAxis; cols: ConvAxis } {
+  return {
+    rows: {
+      inSize: info.inHeight,
+      outSize: info.outHeight,
+      filterSize: info.filterHeight,
+      stride: info.strideHeight,
+      dilation: info.dilationHeight,
+      padBefore: info.padInfo.top,
+    },
+    cols: {
+      inSize: info.inWidth,
+      outSize: info.outWidth,
+      filterSize: info.filterWidth,
+      stride: info.strideWidth,
+      dilation: info.dilationWidth,
+      padBefore: info.padInfo.left,
+    },
+  };
+}
+
+/** {@link planFilterGradientAxis} along both spatial axes. */
+export function planFilterGradient(info: ConvGeometry): { rows: FilterGradientAxisPlan; cols: FilterGradientAxisPlan } {
+  const { rows, cols } = convAxes(info);
+  return { rows: planFilterGradientAxis(rows), cols: planFilterGradientAxis(cols) };
+}
+
+/** {@link planInputGradientAxis} along both spatial axes. */
+export function planInputGradient(info: ConvGeometry): { rows: InputGradientAxisPlan; cols: InputGradientAxisPlan } {
+  const { rows, cols } = convAxes(info);
+  return { rows: planInputGradientAxis(rows), cols: planInputGradientAxis(cols) };
+}
+
+/** The explicit NHWC `pad` attribute of a forward conv with these zeros before / after rows and columns. */
+export function explicitPadding(
+  rows: { padBefore: number; padAfter: number },
+  cols: { padBefore: number; padAfter: number },
+): [[number, number], [number, number], [number, number], [number, number]] {
+  return [
+    [0, 0],
+    [rows.padBefore, rows.padAfter],
+    [cols.padBefore, cols.padAfter],
+    [0, 0],
+  ];
+}

@@ -1,8 +1,11 @@
-import { backend_util, Conv2DBackpropFilter, util } from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, util } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { planFilterGradientAxis } from './conv-backprop-geometry.js';
-import { disposeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
+import { planFilterGradient } from './conv-backprop-geometry.js';
+import { convBackpropInfo } from './conv-backprop-info.js';
+import type { ConvBackpropAttrs } from './conv-backprop-info.js';
+import { runForwardConv } from './forward-conv.js';
+import { cropWasmTensor, disposeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
 
 /**
  * `Conv2DBackpropFilter` for the 'wasm' backend (stock tfjs-backend-wasm 4.22 has none), NHWC.
@@ -20,79 +23,29 @@ function conv2DBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backen
   const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const dy = inputs.dy as TensorInfo;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  const dilations = (attrs as Conv2DBackpropFilterAttrs & { dilations?: number | [number, number] }).dilations ?? 1;
-  if (dataFormat != null && dataFormat !== 'NHWC') {
-    throw new Error(`Error in Conv2DBackpropFilter (bdst wasm): dataFormat must be 'NHWC', but got '${dataFormat}'`);
-  }
-  const convInfo = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  util.assert(
-    util.arraysEqual(dy.shape, convInfo.outShape),
-    () => `Error in Conv2DBackpropFilter (bdst wasm): dy must have shape [${convInfo.outShape}], but got [${dy.shape}]`,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth } = convInfo;
-  if (batchSize === 0 || outHeight === 0 || outWidth === 0 || inHeight === 0 || inWidth === 0 || inChannels === 0 || outChannels === 0) {
+  const info = convBackpropInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs as ConvBackpropAttrs, false, dy.shape);
+  const { batchSize, inChannels, outChannels, filterHeight, filterWidth } = info;
+  if (util.sizeFromShape(info.inShape) === 0 || util.sizeFromShape(info.outShape) === 0) {
     return zerosWasmTensor(backend, [filterHeight, filterWidth, inChannels, outChannels]);
   }
 
-  const rows = planFilterGradientAxis({
-    inSize: inHeight,
-    outSize: outHeight,
-    filterSize: filterHeight,
-    stride: convInfo.strideHeight,
-    dilation: convInfo.dilationHeight,
-    padBefore: convInfo.padInfo.top,
-  });
-  const cols = planFilterGradientAxis({
-    inSize: inWidth,
-    outSize: outWidth,
-    filterSize: filterWidth,
-    stride: convInfo.strideWidth,
-    dilation: convInfo.dilationWidth,
-    padBefore: convInfo.padInfo.left,
-  });
-
-  const cropped =
-    rows.inputExtent < inHeight || cols.inputExtent < inWidth
-      ? runWasmKernel(backend, 'Slice', { x }, { begin: [0, 0, 0, 0], size: [batchSize, rows.inputExtent, cols.inputExtent, inChannels] })
-      : null;
-  const xT = runWasmKernel(backend, 'Transpose', { x: cropped ?? x }, { perm: [3, 1, 2, 0] });
-  if (cropped) disposeWasmTensor(backend, cropped);
+  const { rows, cols } = planFilterGradient(info);
+  const cropped = cropWasmTensor(backend, x, [0, 0, 0, 0], [batchSize, rows.inputExtent, cols.inputExtent, inChannels]);
+  const xT = runWasmKernel(backend, 'Transpose', { x: cropped }, { perm: [3, 1, 2, 0] });
+  disposeWasmTensor(backend, cropped);
   const dyT = runWasmKernel(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-  const conv = runWasmKernel(
-    backend,
-    'Conv2D',
-    { x: xT, filter: dyT },
-    {
-      strides: [convInfo.dilationHeight, convInfo.dilationWidth],
-      dilations: [convInfo.strideHeight, convInfo.strideWidth],
-      pad: [
-        [0, 0],
-        [rows.padBefore, rows.padAfter],
-        [cols.padBefore, cols.padAfter],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-    } as unknown as NamedAttrMap,
-  );
+  const conv = runForwardConv(backend, 'Conv2D', xT, dyT, {
+    strides: [info.dilationHeight, info.dilationWidth],
+    dilations: [info.strideHeight, info.strideWidth],
+    rows,
+    cols,
+  });
   disposeWasmTensor(backend, xT);
   disposeWasmTensor(backend, dyT);
-  const exact =
-    rows.convOutSize !== filterHeight || cols.convOutSize !== filterWidth
-      ? runWasmKernel(backend, 'Slice', { x: conv }, { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] })
-      : null;
-  if (exact) disposeWasmTensor(backend, conv);
-  const dW = runWasmKernel(backend, 'Transpose', { x: exact ?? conv }, { perm: [1, 2, 0, 3] });
-  disposeWasmTensor(backend, exact ?? conv);
+  const exact = cropWasmTensor(backend, conv, [0, 0, 0, 0], [inChannels, filterHeight, filterWidth, outChannels]);
+  disposeWasmTensor(backend, conv);
+  const dW = runWasmKernel(backend, 'Transpose', { x: exact }, { perm: [1, 2, 0, 3] });
+  disposeWasmTensor(backend, exact);
   return dW;
 }
 

@@ -1,8 +1,11 @@
-import { backend_util, Conv2DBackpropInput, util } from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropInput, util } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropInputAttrs, Conv2DBackpropInputInputs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { planInputGradientAxis } from './conv-backprop-geometry.js';
-import { disposeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
+import { planInputGradient } from './conv-backprop-geometry.js';
+import { convBackpropInfo } from './conv-backprop-info.js';
+import type { ConvBackpropAttrs } from './conv-backprop-info.js';
+import { runForwardConv } from './forward-conv.js';
+import { cropWasmTensor, disposeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
 import { spreadByStride } from './spread-by-stride.js';
 
 /**
@@ -22,75 +25,18 @@ function conv2DBackpropInput(args: { inputs: Conv2DBackpropInputInputs; backend:
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as TensorInfo;
   const filter = inputs.filter as TensorInfo;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-  const dilations = (attrs as Conv2DBackpropInputAttrs & { dilations?: number | [number, number] }).dilations ?? 1;
-  if (dataFormat != null && dataFormat !== 'NHWC') {
-    throw new Error(`Error in Conv2DBackpropInput (bdst wasm): dataFormat must be 'NHWC', but got '${dataFormat}'`);
-  }
-  const convInfo = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  util.assert(
-    util.arraysEqual(dy.shape, convInfo.outShape),
-    () => `Error in Conv2DBackpropInput (bdst wasm): dy must have shape [${convInfo.outShape}], but got [${dy.shape}]`,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth, filterHeight, filterWidth } = convInfo;
-  if (util.sizeFromShape(convInfo.inShape) === 0) return zerosWasmTensor(backend, [...convInfo.inShape]);
-  if (outHeight === 0 || outWidth === 0 || outChannels === 0) return zerosWasmTensor(backend, [...convInfo.inShape]);
+  const info = convBackpropInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs as ConvBackpropAttrs, false, dy.shape);
+  if (util.sizeFromShape(info.inShape) === 0 || util.sizeFromShape(info.outShape) === 0) return zerosWasmTensor(backend, [...info.inShape]);
 
-  const rows = planInputGradientAxis({
-    inSize: inHeight,
-    outSize: outHeight,
-    filterSize: filterHeight,
-    stride: convInfo.strideHeight,
-    dilation: convInfo.dilationHeight,
-    padBefore: convInfo.padInfo.top,
-  });
-  const cols = planInputGradientAxis({
-    inSize: inWidth,
-    outSize: outWidth,
-    filterSize: filterWidth,
-    stride: convInfo.strideWidth,
-    dilation: convInfo.dilationWidth,
-    padBefore: convInfo.padInfo.left,
-  });
-
-  const spread = spreadByStride(backend, dy, convInfo.strideHeight, convInfo.strideWidth);
+  const { rows, cols } = planInputGradient(info);
+  const spread = spreadByStride(backend, dy, info.strideHeight, info.strideWidth);
   const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const flippedT = runWasmKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   disposeWasmTensor(backend, flipped);
-  const conv = runWasmKernel(
-    backend,
-    'Conv2D',
-    { x: spread, filter: flippedT },
-    {
-      strides: [1, 1],
-      dilations: [convInfo.dilationHeight, convInfo.dilationWidth],
-      pad: [
-        [0, 0],
-        [rows.padBefore, rows.padAfter],
-        [cols.padBefore, cols.padAfter],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-    } as unknown as NamedAttrMap,
-  );
+  const conv = runForwardConv(backend, 'Conv2D', spread, flippedT, { strides: [1, 1], dilations: [info.dilationHeight, info.dilationWidth], rows, cols });
   disposeWasmTensor(backend, spread);
   disposeWasmTensor(backend, flippedT);
-  if (rows.cropBefore === 0 && cols.cropBefore === 0 && rows.convOutSize === inHeight && cols.convOutSize === inWidth) return conv;
-  const dx = runWasmKernel(
-    backend,
-    'Slice',
-    { x: conv },
-    { begin: [0, rows.cropBefore, cols.cropBefore, 0], size: [batchSize, inHeight, inWidth, inChannels] },
-  );
+  const dx = cropWasmTensor(backend, conv, [0, rows.cropBefore, cols.cropBefore, 0], [...info.inShape]);
   disposeWasmTensor(backend, conv);
   return dx;
 }

@@ -1,15 +1,17 @@
-import { backend_util, DepthwiseConv2dNativeBackpropFilter, util } from '@tensorflow/tfjs-core';
+import { DepthwiseConv2dNativeBackpropFilter, util } from '@tensorflow/tfjs-core';
 import type {
   DepthwiseConv2dNativeBackpropFilterAttrs,
   DepthwiseConv2dNativeBackpropFilterInputs,
   KernelConfig,
   KernelFunc,
-  NamedAttrMap,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { planFilterGradientAxis } from './conv-backprop-geometry.js';
-import { disposeWasmTensor, reshapeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
+import { planFilterGradient } from './conv-backprop-geometry.js';
+import { convBackpropInfo } from './conv-backprop-info.js';
+import type { ConvBackpropAttrs } from './conv-backprop-info.js';
+import { runForwardConv } from './forward-conv.js';
+import { cropWasmTensor, disposeWasmTensor, reshapeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
 
 /**
  * `DepthwiseConv2dNativeBackpropFilter` for the 'wasm' backend (stock tfjs-backend-wasm 4.22
@@ -30,51 +32,19 @@ function depthwiseConv2dNativeBackpropFilter(args: {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const dy = inputs.dy as TensorInfo;
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs;
-  const convInfo = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    dilations ?? 1,
-    pad,
-    dimRoundingMode,
-    true,
-    'channelsLast',
-  );
-  util.assert(
-    util.arraysEqual(dy.shape, convInfo.outShape),
-    () => `Error in DepthwiseConv2dNativeBackpropFilter (bdst wasm): dy must have shape [${convInfo.outShape}], but got [${dy.shape}]`,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = convInfo;
+  const { filterShape } = attrs;
+  const info = convBackpropInfo('DepthwiseConv2dNativeBackpropFilter', x.shape, filterShape, attrs as ConvBackpropAttrs, true, dy.shape);
+  const { batchSize, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const multiplier = filterShape[3];
-  if (batchSize === 0 || outHeight === 0 || outWidth === 0 || inHeight === 0 || inWidth === 0 || inChannels === 0 || multiplier === 0) {
+  if (util.sizeFromShape(info.inShape) === 0 || util.sizeFromShape(info.outShape) === 0) {
     return zerosWasmTensor(backend, [filterHeight, filterWidth, inChannels, multiplier]);
   }
 
-  const rows = planFilterGradientAxis({
-    inSize: inHeight,
-    outSize: outHeight,
-    filterSize: filterHeight,
-    stride: convInfo.strideHeight,
-    dilation: convInfo.dilationHeight,
-    padBefore: convInfo.padInfo.top,
-  });
-  const cols = planFilterGradientAxis({
-    inSize: inWidth,
-    outSize: outWidth,
-    filterSize: filterWidth,
-    stride: convInfo.strideWidth,
-    dilation: convInfo.dilationWidth,
-    padBefore: convInfo.padInfo.left,
-  });
-
-  const cropped =
-    rows.inputExtent < inHeight || cols.inputExtent < inWidth
-      ? runWasmKernel(backend, 'Slice', { x }, { begin: [0, 0, 0, 0], size: [batchSize, rows.inputExtent, cols.inputExtent, inChannels] })
-      : null;
+  const { rows, cols } = planFilterGradient(info);
+  const cropped = cropWasmTensor(backend, x, [0, 0, 0, 0], [batchSize, rows.inputExtent, cols.inputExtent, inChannels]);
   // [N, H, W, C] -> [H, W, C, N] -> one image with C·N channels (channel c·N + n).
-  const xT = runWasmKernel(backend, 'Transpose', { x: cropped ?? x }, { perm: [1, 2, 3, 0] });
-  if (cropped) disposeWasmTensor(backend, cropped);
+  const xT = runWasmKernel(backend, 'Transpose', { x: cropped }, { perm: [1, 2, 3, 0] });
+  disposeWasmTensor(backend, cropped);
   const xImage = reshapeWasmTensor(backend, xT, [1, rows.inputExtent, cols.inputExtent, inChannels * batchSize]);
   disposeWasmTensor(backend, xT);
   // [N, OH, OW, C·M] -> [OH, OW, C, N, M] -> depthwise filter [OH, OW, C·N, M].
@@ -84,36 +54,22 @@ function depthwiseConv2dNativeBackpropFilter(args: {
   const dyFilter = reshapeWasmTensor(backend, dyT, [outHeight, outWidth, inChannels * batchSize, multiplier]);
   disposeWasmTensor(backend, dyT);
 
-  const conv = runWasmKernel(
-    backend,
-    'DepthwiseConv2dNative',
-    { x: xImage, filter: dyFilter },
-    {
-      strides: [convInfo.dilationHeight, convInfo.dilationWidth],
-      dilations: [convInfo.strideHeight, convInfo.strideWidth],
-      pad: [
-        [0, 0],
-        [rows.padBefore, rows.padAfter],
-        [cols.padBefore, cols.padAfter],
-        [0, 0],
-      ],
-    } as unknown as NamedAttrMap,
-  );
+  const conv = runForwardConv(backend, 'DepthwiseConv2dNative', xImage, dyFilter, {
+    strides: [info.dilationHeight, info.dilationWidth],
+    dilations: [info.strideHeight, info.strideWidth],
+    rows,
+    cols,
+  });
   disposeWasmTensor(backend, xImage);
   disposeWasmTensor(backend, dyFilter);
-  const exact =
-    rows.convOutSize !== filterHeight || cols.convOutSize !== filterWidth
-      ? runWasmKernel(backend, 'Slice', { x: conv }, { begin: [0, 0, 0, 0], size: [1, filterHeight, filterWidth, inChannels * batchSize * multiplier] })
-      : null;
-  if (exact) disposeWasmTensor(backend, conv);
-  const perSample = reshapeWasmTensor(backend, exact ?? conv, [filterHeight, filterWidth, inChannels, batchSize, multiplier]);
-  disposeWasmTensor(backend, exact ?? conv);
-  if (batchSize === 1) {
-    const dW = reshapeWasmTensor(backend, perSample, [filterHeight, filterWidth, inChannels, multiplier]);
-    disposeWasmTensor(backend, perSample);
-    return dW;
-  }
-  const dW = runWasmKernel(backend, 'Sum', { x: perSample }, { axis: [3], keepDims: false });
+  const exact = cropWasmTensor(backend, conv, [0, 0, 0, 0], [1, filterHeight, filterWidth, inChannels * batchSize * multiplier]);
+  disposeWasmTensor(backend, conv);
+  const perSample = reshapeWasmTensor(backend, exact, [filterHeight, filterWidth, inChannels, batchSize, multiplier]);
+  disposeWasmTensor(backend, exact);
+  const dW =
+    batchSize === 1
+      ? reshapeWasmTensor(backend, perSample, [filterHeight, filterWidth, inChannels, multiplier])
+      : runWasmKernel(backend, 'Sum', { x: perSample }, { axis: [3], keepDims: false });
   disposeWasmTensor(backend, perSample);
   return dW;
 }

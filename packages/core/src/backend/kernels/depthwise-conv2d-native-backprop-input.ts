@@ -1,15 +1,17 @@
-import { backend_util, DepthwiseConv2dNativeBackpropInput, util } from '@tensorflow/tfjs-core';
+import { DepthwiseConv2dNativeBackpropInput, util } from '@tensorflow/tfjs-core';
 import type {
   DepthwiseConv2dNativeBackpropInputAttrs,
   DepthwiseConv2dNativeBackpropInputInputs,
   KernelConfig,
   KernelFunc,
-  NamedAttrMap,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { planInputGradientAxis } from './conv-backprop-geometry.js';
-import { disposeWasmTensor, reshapeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
+import { planInputGradient } from './conv-backprop-geometry.js';
+import { convBackpropInfo } from './conv-backprop-info.js';
+import type { ConvBackpropAttrs } from './conv-backprop-info.js';
+import { runForwardConv } from './forward-conv.js';
+import { cropWasmTensor, disposeWasmTensor, reshapeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
 import { spreadByStride } from './spread-by-stride.js';
 
 /**
@@ -30,62 +32,22 @@ function depthwiseConv2dNativeBackpropInput(args: {
   const { inputs, backend, attrs } = args;
   const dy = inputs.dy as TensorInfo;
   const filter = inputs.filter as TensorInfo;
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs;
-  const convInfo = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    dilations ?? 1,
-    pad,
-    dimRoundingMode,
-    true,
-    'channelsLast',
-  );
-  util.assert(
-    util.arraysEqual(dy.shape, convInfo.outShape),
-    () => `Error in DepthwiseConv2dNativeBackpropInput (bdst wasm): dy must have shape [${convInfo.outShape}], but got [${dy.shape}]`,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = convInfo;
+  const info = convBackpropInfo('DepthwiseConv2dNativeBackpropInput', attrs.inputShape, filter.shape, attrs as ConvBackpropAttrs, true, dy.shape);
+  const { batchSize, inChannels, filterHeight, filterWidth } = info;
   const multiplier = filter.shape[3];
-  if (util.sizeFromShape(convInfo.inShape) === 0) return zerosWasmTensor(backend, [...convInfo.inShape]);
-  if (outHeight === 0 || outWidth === 0 || multiplier === 0) return zerosWasmTensor(backend, [...convInfo.inShape]);
+  if (util.sizeFromShape(info.inShape) === 0 || util.sizeFromShape(info.outShape) === 0) return zerosWasmTensor(backend, [...info.inShape]);
 
-  const rows = planInputGradientAxis({
-    inSize: inHeight,
-    outSize: outHeight,
-    filterSize: filterHeight,
-    stride: convInfo.strideHeight,
-    dilation: convInfo.dilationHeight,
-    padBefore: convInfo.padInfo.top,
-  });
-  const cols = planInputGradientAxis({
-    inSize: inWidth,
-    outSize: outWidth,
-    filterSize: filterWidth,
-    stride: convInfo.strideWidth,
-    dilation: convInfo.dilationWidth,
-    padBefore: convInfo.padInfo.left,
-  });
-
-  const spread = spreadByStride(backend, dy, convInfo.strideHeight, convInfo.strideWidth);
+  const { rows, cols } = planInputGradient(info);
+  const spread = spreadByStride(backend, dy, info.strideHeight, info.strideWidth);
   const flipped = runWasmKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const flippedFilter = reshapeWasmTensor(backend, flipped, [filterHeight, filterWidth, inChannels * multiplier, 1]);
   disposeWasmTensor(backend, flipped);
-  const conv = runWasmKernel(
-    backend,
-    'DepthwiseConv2dNative',
-    { x: spread, filter: flippedFilter },
-    {
-      strides: [1, 1],
-      dilations: [convInfo.dilationHeight, convInfo.dilationWidth],
-      pad: [
-        [0, 0],
-        [rows.padBefore, rows.padAfter],
-        [cols.padBefore, cols.padAfter],
-        [0, 0],
-      ],
-    } as unknown as NamedAttrMap,
-  );
+  const conv = runForwardConv(backend, 'DepthwiseConv2dNative', spread, flippedFilter, {
+    strides: [1, 1],
+    dilations: [info.dilationHeight, info.dilationWidth],
+    rows,
+    cols,
+  });
   disposeWasmTensor(backend, spread);
   disposeWasmTensor(backend, flippedFilter);
   let summed = conv;
@@ -95,13 +57,7 @@ function depthwiseConv2dNativeBackpropInput(args: {
     summed = runWasmKernel(backend, 'Sum', { x: perMultiplier }, { axis: [4], keepDims: false });
     disposeWasmTensor(backend, perMultiplier);
   }
-  if (rows.cropBefore === 0 && cols.cropBefore === 0 && rows.convOutSize === inHeight && cols.convOutSize === inWidth) return summed;
-  const dx = runWasmKernel(
-    backend,
-    'Slice',
-    { x: summed },
-    { begin: [0, rows.cropBefore, cols.cropBefore, 0], size: [batchSize, inHeight, inWidth, inChannels] },
-  );
+  const dx = cropWasmTensor(backend, summed, [0, rows.cropBefore, cols.cropBefore, 0], [...info.inShape]);
   disposeWasmTensor(backend, summed);
   return dx;
 }

@@ -44,3 +44,12 @@ export function reshapeWasmTensor(backend: BackendWasm, x: TensorInfo, shape: nu
 export function zerosWasmTensor(backend: BackendWasm, shape: number[]): TensorInfo {
   return runWasmKernel(backend, 'Fill', {}, { shape, value: 0, dtype: 'float32' });
 }
+
+/**
+ * The block of `x` starting at `begin` with shape `size` (the wasm `Slice` kernel), as a new
+ * reference the caller releases; when that block is all of `x`, no copy is made.
+ */
+export function cropWasmTensor(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const whole = begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i]);
+  return whole ? reshapeWasmTensor(backend, x, size) : runWasmKernel(backend, 'Slice', { x }, { begin, size });
+}
