@@ -411,7 +411,8 @@ class PickleMachine {
     if (!PICKLE_ALLOWED_GLOBALS.includes(qualified)) {
       throw new Error(
         `${this.input.where}: refusing global ${qualified} at byte ${at}: only ${PICKLE_ALLOWED_GLOBALS.join(', ')} are allowed ` +
-          `(other globals could run arbitrary code; this file is not a plain numpy-array pickle)`,
+          `(other globals could run arbitrary code; this file is not a plain numpy-array pickle` +
+          (qualified === '_codecs.encode' ? '; protocol-2 pickles store bytes through _codecs.encode: re-save it with protocol 3 or 4)' : ')'),
       );
     }
     return new PickledGlobal(module, name);

@@ -75,7 +75,13 @@ export async function readTrainCheckpoint<R>(dir: string): Promise<LoadedTrainCh
   if (bytes.length < 12 || bytes.toString('latin1', 0, 8) !== MAGIC) fail('bad magic');
   const jsonLength = bytes.readUInt32LE(8);
   if (12 + jsonLength > bytes.length) fail('truncated header');
-  const header = JSON.parse(bytes.toString('utf8', 12, 12 + jsonLength)) as Header<R>;
+  let header: Header<R>;
+  try {
+    header = JSON.parse(bytes.toString('utf8', 12, 12 + jsonLength)) as Header<R>;
+  } catch {
+    return fail('corrupt header');
+  }
+  if (!Array.isArray(header?.weightShapes) || typeof header.epoch !== 'number' || !header.optimizer) fail('header lacks epoch, weightShapes or optimizer');
   let offset = 12 + jsonLength + ((4 - ((12 + jsonLength) % 4)) % 4);
   // Copy into an aligned buffer so Float32Array views are valid.
   const data = new Uint8Array(bytes.length - offset);

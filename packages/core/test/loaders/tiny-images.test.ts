@@ -81,6 +81,12 @@ describe('loadTinyImages', () => {
     await expect(loadTinyImages({ path })).rejects.toThrow(/evil-stack-global-p4\.pickle: refusing global posix\.system/);
   });
 
+  it('refuses a protocol-2 numpy pickle (bytes via _codecs.encode) and says to re-save it', async () => {
+    await expect(loadTinyImages({ path: fixture('ti-p2-codecs.pickle') })).rejects.toThrow(
+      /ti-p2-codecs\.pickle: refusing global _codecs\.encode .*re-save it with protocol 3 or 4/,
+    );
+  });
+
   it('names the file and says "truncated" for a file cut anywhere', async () => {
     const bytes = await readFile(fixture('ti-p4-lazy.pickle'));
     for (const keep of [1, 40, 300, 5000, bytes.length - 2000, bytes.length - 1]) {

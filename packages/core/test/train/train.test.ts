@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '@bdst/test-utils';
@@ -146,6 +146,11 @@ describe('train', () => {
     );
     await expect(train(model, data, { ...base(), batchSize: 32, checkpointDir: dir })).rejects.toThrow(/holds a run with batchSize 16 but this run has 32/);
     await expect(train(model, data, { ...base(), epochs: 1, lr: 0.1, checkpointDir: dir })).rejects.toThrow(/holds a run with lr 0.05 but this run has 0.1/);
+    const valid = await readFile(join(dir, TRAIN_CHECKPOINT_FILE));
+    await writeFile(join(dir, TRAIN_CHECKPOINT_FILE), valid.subarray(0, valid.length - 10));
+    await expect(train(model, data, { ...base(), checkpointDir: dir })).rejects.toThrow(/train-checkpoint\.bin is not a valid bdst training checkpoint \(truncated data\)/);
+    await writeFile(join(dir, TRAIN_CHECKPOINT_FILE), Buffer.concat([valid.subarray(0, 12), Buffer.from('{not json')]));
+    await expect(train(model, data, { ...base(), checkpointDir: dir })).rejects.toThrow(/not a valid bdst training checkpoint \((corrupt header|truncated header)\)/);
     await writeFile(join(dir, TRAIN_CHECKPOINT_FILE), 'garbage');
     await expect(train(model, data, { ...base(), checkpointDir: dir })).rejects.toThrow(/checkpoint .*train-checkpoint\.bin is not a valid bdst training checkpoint \(bad magic\)/);
     model.dispose();
