@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ImageDataset, createRng, initBackend, smallCnn } from '@bdst/core';
 import { describeBackends, expectNoLeak } from '@bdst/test-utils';
-import { badnetsTrigger, pgdAttack, poisonCleanLabel, poisonUnlabeled } from '@bdst/attacks';
+import { badnetsTrigger, pgdAttack, poisonBadNets, poisonCleanLabel, poisonUnlabeled, trainCleanModel } from '@bdst/attacks';
 import { fashionMnistSample, randomPixelSet, sameBytes } from './fixtures/datasets.js';
 
 const trigger = badnetsTrigger({ kind: 'grayscale' });
@@ -119,6 +119,16 @@ describeBackends('poisonCleanLabel (Turner et al., Section 5.1)', () => {
     await expect(poisonCleanLabel(wrongShape, { model: m, trigger, ratio: 0.5, rng })).rejects.toThrow(/model expects images 16×16×3 but the dataset has 20×20×3/);
     await expect(poisonUnlabeled(noTarget, { trigger, ratio: 0.5, rng, cleanLabel: { model: m } })).rejects.toThrow(/Error in poisonUnlabeled: the dataset has no image of targetLabel 1/);
     m.dispose();
+  });
+});
+
+describe('trainCleanModel (the attacker\'s clean classifier)', () => {
+  it('refuses a poisoned set and bad options before training', async () => {
+    const set = randomPixelSet({ n: 40, height: H, width: H, channels: 3, seed: 28 });
+    const poisoned = poisonBadNets(set, { trigger, ratio: 0.1, rng: createRng(1) });
+    await expect(trainCleanModel(poisoned, { rng: createRng(2), epochs: 1 })).rejects.toThrow(/Error in trainCleanModel: dataset has 4 poisoned samples \(meta.poisoned\); the clean-label attack's model must be trained on clean data/);
+    await expect(trainCleanModel({} as never, { rng: createRng(2) })).rejects.toThrow(/Error in trainCleanModel: dataset must be an ImageDataset/);
+    await expect(trainCleanModel(set, undefined as never)).rejects.toThrow(/Error in trainCleanModel: options must be an object/);
   });
 });
 
