@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkColorChannels, checkImageBatch } from '../argument-checks.js';
+import { mergeChannels, splitChannels } from './channel-planes.js';
 import { emptyBatch } from '../empty-batch.js';
 
 /**
@@ -9,7 +10,7 @@ import { emptyBatch } from '../empty-batch.js';
  * scope.
  */
 export function luma(x: Tensor4D): Tensor4D {
-  const [r, g, b] = tf.split(x, 3, 3);
+  const [r, g, b] = splitChannels(x);
   return tf.add(tf.add(tf.mul(r, 0.2989), tf.mul(g, 0.587)), tf.mul(b, 0.114)) as Tensor4D;
 }
 
@@ -33,6 +34,6 @@ export function rgbToGrayscale(x: Tensor4D, numOutputChannels: 1 | 3 = 3): Tenso
   if (n === 0) return emptyBatch(h, w, numOutputChannels);
   return tf.tidy(() => {
     const l = c === 3 ? luma(x) : x;
-    return numOutputChannels === 1 ? (c === 3 ? l : tf.clone(l)) : tf.concat([l, l, l], 3);
+    return numOutputChannels === 1 ? (c === 3 ? l : tf.clone(l)) : mergeChannels([l, l, l]);
   });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { checkColorChannels, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
+import { mergeChannels, splitChannels } from './channel-planes.js';
 import { emptyBatch } from '../empty-batch.js';
 
 /** `x − floor(x)`: Python's `x % 1.0` for floats (exact in float32). */
@@ -13,7 +14,7 @@ function fractionalPart(x: tf.Tensor): tf.Tensor {
  * hue is 0 where max = min. Returns `[h, s, v]`, each `[N, H, W, 1]`. Caller owns the tidy scope.
  */
 function rgbToHsv(x: Tensor4D): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  const [r, g, b] = tf.split(x, 3, 3);
+  const [r, g, b] = splitChannels(x);
   const maxc = tf.maximum(tf.maximum(r, g), b);
   const minc = tf.minimum(tf.minimum(r, g), b);
   const eqc = tf.equal(maxc, minc);
@@ -50,7 +51,7 @@ function hsvToRgb(h: tf.Tensor, s: tf.Tensor, v: tf.Tensor): Tensor4D {
   const r = select([v, q, p, p, t, v]);
   const g = select([t, v, v, q, p, p]);
   const b = select([p, p, t, v, v, q]);
-  return tf.concat([r, g, b], 3) as Tensor4D;
+  return mergeChannels([r, g, b]);
 }
 
 /**

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { argumentError, checkImageBatch, perSampleNumbers } from '../argument-checks.js';
 import { emptyBatch } from '../empty-batch.js';
-import { pixelRows, readPixels } from './resample-axis.js';
 
 /** Options of {@link rotate}. */
 export interface RotateOptions {
@@ -72,16 +71,17 @@ export function rotate(x: Tensor4D, angles: number | ArrayLike<number>, options:
     const gy = tf.add(tf.mul(xs, perSample(a01)), tf.mul(ys, perSample(a11)));
     const ix = tf.div(tf.sub(tf.mul(tf.add(gx, 1), w), 1), 2);
     const iy = tf.div(tf.sub(tf.mul(tf.add(gy, 1), h), 1), 2);
-    const pixels = pixelRows(x);
+    // Pixels as rows [1 + N·H·W, C]; row 0 is the zero that out-of-image reads select.
+    const pixels = tf.concat([tf.zeros([1, c]), tf.reshape(x, [n * h * w, c])], 0);
     const inside = (yy: tf.Tensor, xx: tf.Tensor) =>
       tf.logicalAnd(tf.logicalAnd(tf.greaterEqual(xx, 0), tf.less(xx, w)), tf.logicalAnd(tf.greaterEqual(yy, 0), tf.less(yy, h)));
-    // Flat pixel index (s·H + y)·W + x in int32, or −1 (the zero pixel) outside the image.
+    // Row of `pixels`: 1 + (s·H + y)·W + x in int32, or 0 (the zero pixel) outside the image.
     const sampleBase = tf.tensor3d(Int32Array.from({ length: n }, (_, s) => s * h * w), [n, 1, 1], 'int32');
     const read = (yy: tf.Tensor, xx: tf.Tensor, ok: tf.Tensor) => {
       const flat = tf.add(sampleBase, tf.add(tf.mul(tf.cast(yy, 'int32'), tf.scalar(w, 'int32')), tf.cast(xx, 'int32')));
       const one = tf.scalar(1, 'int32');
-      const masked = tf.sub(tf.mul(tf.add(flat, one), tf.cast(ok, 'int32')), one);
-      return tf.reshape(readPixels(pixels, masked, [n, h, w, c]), [n, h * w, c]);
+      const index = tf.mul(tf.add(flat, one), tf.cast(ok, 'int32'));
+      return tf.reshape(tf.gather(pixels, tf.reshape(index, [-1]), 0), [n, h * w, c]);
     };
     const toImage = (t: tf.Tensor) => tf.reshape(t, [n, h, w, c]) as Tensor4D;
     if (nearest) {

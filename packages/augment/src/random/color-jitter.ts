@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Rng, Transform } from '@bdst/core';
 import { argumentError, checkColorChannels, checkImageBatch, describe } from '../argument-checks.js';
-import { applyToSubset } from '../apply-to-subset.js';
+import { emptyBatch } from '../empty-batch.js';
 import { adjustBrightness } from '../functional/brightness.js';
 import { adjustContrast } from '../functional/contrast.js';
 import { adjustHue } from '../functional/hue.js';
@@ -106,8 +106,9 @@ export function sampleColorJitterParams(n: number, ranges: ColorJitterRanges, rn
 /**
  * Applies sampled colour-jitter parameters: four stages; at stage k every image gets the adjustment
  * `order[4·i + k]` with its own factor (images whose adjustment at that stage is disabled pass
- * through). Batched per (stage, adjustment) subset, so the cost is about four full-batch
- * adjustments. Equivalent to torchvision applying `ColorJitter` image by image.
+ * through). Batched per (stage, adjustment) group, so the cost is about one full-batch pass of each
+ * enabled adjustment plus a gather and a concat per stage. Bit for bit equal to applying the
+ * adjustments image by image in each image's order, as torchvision's `ColorJitter` does.
  */
 export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor4D {
   const op = 'applyColorJitter';
@@ -123,25 +124,41 @@ export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor
   for (const [factors] of adjust) {
     if (factors && factors.length !== n) argumentError(op, `params must have one factor per image (${n}), but got ${factors.length}`);
   }
+  if (n === 0) return emptyBatch(x.shape[1], x.shape[2], c);
   return tf.tidy(() => {
+    // The batch is kept grouped by the adjustment each image gets at the current stage: `perm[p]`
+    // is the original index of the image at position p. Each stage gathers its (up to five)
+    // groups, adjusts each as one sub-batch and concatenates them; one gather at the end restores
+    // the original order. Images are independent, so this equals the image-by-image loop.
     let y = x;
+    let perm = Int32Array.from({ length: n }, (_, i) => i);
     for (let stage = 0; stage < 4; stage++) {
-      for (let fn = 0; fn < 4; fn++) {
-        const [factors, adjustFn] = adjust[fn];
-        if (!factors) continue;
-        const chosen = new Uint8Array(n);
-        const picked: number[] = [];
-        for (let i = 0; i < n; i++) {
-          if (params.order[4 * i + stage] === fn) {
-            chosen[i] = 1;
-            picked.push(factors[i]);
-          }
-        }
-        if (picked.length === 0) continue;
-        y = applyToSubset(op, y, chosen, (sub) => adjustFn(sub, picked));
+      const groups: number[][] = [[], [], [], [], []]; // 0–3: the adjustment; 4: disabled (identity)
+      for (let p = 0; p < n; p++) {
+        const fn = params.order[4 * perm[p] + stage];
+        groups[adjust[fn][0] ? fn : 4].push(p);
       }
+      if (groups[4].length === n) continue;
+      const parts: Tensor4D[] = [];
+      const next: number[] = [];
+      groups.forEach((positions, fn) => {
+        if (positions.length === 0) return;
+        const sub = positions.length === n ? y : (tf.gather(y, tf.tensor1d(positions, 'int32'), 0) as Tensor4D);
+        if (fn === 4) parts.push(sub);
+        else {
+          const [factors, adjustFn] = adjust[fn];
+          parts.push(adjustFn(sub, positions.map((p) => (factors as Float64Array)[perm[p]])));
+        }
+        for (const p of positions) next.push(perm[p]);
+      });
+      y = parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as Tensor4D);
+      perm = Int32Array.from(next);
     }
-    return y === x ? tf.clone(x) : y;
+    if (y === x) return tf.clone(x);
+    if (perm.every((v, i) => v === i)) return y;
+    const inverse = new Int32Array(n);
+    perm.forEach((original, p) => (inverse[original] = p));
+    return tf.gather(y, tf.tensor1d(inverse, 'int32'), 0) as Tensor4D;
   });
 }
 

@@ -132,7 +132,7 @@ describeBackends('random pixel transforms', () => {
   it('randomGaussianNoise uses the variance: GNoise of variance 0.2 has std √0.2', async () => {
     const x = tf.fill([1, 60, 60, 1], 0.5) as Tensor4D;
     const y = randomGaussianNoise({ variance: 0.01 })(x, createRng('var'));
-    const v = await y.data();
+    const v = Array.from(await y.data());
     const sd = Math.sqrt(v.reduce((s, a) => s + (a - 0.5) ** 2, 0) / v.length);
     expect(Math.abs(sd - 0.1)).toBeLessThan(0.008);
     tf.dispose([x, y]);
