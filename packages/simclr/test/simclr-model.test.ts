@@ -26,6 +26,14 @@ describeBackends('createSimclrModel', () => {
     m.network.dispose();
   });
 
+  it('frees every weight with network.dispose(), the cut-off classifier included', () => {
+    const before = tf.memory().numTensors;
+    const m = createSimclrModel({ encoder: 'smallCnn', inputShape: [16, 16, 1], widths: [2, 2, 4], rng: createRng(6) });
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    m.network.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('shares the encoder weights between encoder and network', () => {
     const m = createSimclrModel({ encoder: 'smallCnn', inputShape: [16, 16, 1], widths: [2, 2, 4], rng: createRng(3) });
     expect(m.projectionDim).toBe(128);

@@ -34,7 +34,8 @@ export interface SimclrModelOptions {
  * A SimCLR network (Chen et al. 2020; the paper's Section 4.4): the base encoder f(·) and the
  * projection head g(·). `network` maps images to z = g(f(x)), on which NT-Xent is computed;
  * `encoder` maps images to the representation h = f(x) used downstream (K-Means, k-NN). The two
- * models share the encoder's layers, so training `network` trains `encoder`.
+ * models share the encoder's layers, so training `network` trains `encoder`. `network.dispose()`
+ * frees every weight (the encoder's included); do not dispose `encoder` separately.
  */
 export interface SimclrModel {
   /** Images `[B, H, W, C]` in [0, 1] → h `[B, featureDim]` (before the projection head). */
@@ -121,5 +122,8 @@ function buildEncoder(fn: string, options: SimclrModelOptions, rng: Rng): tfl.La
     throw new Error(`Error in ${fn}: the encoder's features must be rank 2 [batch, dim], but have shape [${(features as tfl.SymbolicTensor).shape}]`);
   }
   if (features === model.outputs[0]) return model;
-  return tfl.model({ inputs: model.inputs, outputs: features, name: `${model.name}_encoder` });
+  const cut = tfl.model({ inputs: model.inputs, outputs: features, name: `${model.name}_encoder` });
+  // A classifier built here is ours: free the layer we cut off (a given model stays the caller's).
+  if (typeof encoder === 'string') last.dispose();
+  return cut;
 }
