@@ -109,7 +109,8 @@ export async function runSelfTrainingMethod(ctx: RunContext, options: SelfTraini
   return { score: finalScore, selfTrainedScore: iterations.at(-1)?.score ?? null, iterations, seconds };
 }
 
-function summarizeIteration(r: IterationReport): IterationSummary {
+/** A `@bdst/selftrain` iteration report as recorded in `results.json`. */
+export function summarizeIteration(r: IterationReport): IterationSummary {
   return {
     iteration: r.iteration,
     selected: r.selectedCount,
