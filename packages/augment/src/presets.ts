@@ -1,5 +1,5 @@
 import type { Transform } from '@bdst/core';
-import { compose, randomApply } from './compose.js';
+import { compose } from './compose.js';
 import { checkImageBatch, checkSize } from './argument-checks.js';
 import { vflip } from './functional/flip.js';
 import { colorJitter } from './random/color-jitter.js';
@@ -34,7 +34,8 @@ export const standardTrainAugment: Transform = compose([randomCrop({ padding: 4 
  * SimCLR's CIFAR-10 augmentation (Chen et al. 2020, Appendix B.9; the paper's Section 5.1 "standard
  * data augmentations as used in [17]"): random resized crop (scale [0.08, 1], ratio [3/4, 4/3]) to
  * `size`, horizontal flip (p 0.5), colour jitter (brightness 0.4, contrast 0.4, saturation 0.4, hue
- * 0.1) applied with p 0.8, grayscale with p 0.2. No blur (SimCLR omits it on CIFAR-10).
+ * 0.1) applied with p 0.8 (`RandomApply`, folded into `colorJitter`'s `p`), grayscale with p 0.2.
+ * No blur (SimCLR omits it on CIFAR-10).
  *
  * @param size output size in pixels, a number or `[h, w]`; default: the input size (32 for CIFAR-10).
  */
@@ -43,7 +44,7 @@ export function simclrAugment(size?: number | readonly [number, number]): Transf
   return compose([
     randomResizedCrop({ size: outSize, scale: [0.08, 1] }),
     randomHorizontalFlip(0.5),
-    randomApply(colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }), 0.8),
+    colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8 }),
     randomGrayscale(0.2),
   ]);
 }

@@ -43,6 +43,7 @@ export const transformCatalog: readonly CatalogEntry[] = [
   { name: 'randomRotation bilinear fill 0.3', transform: randomRotation([-45, 45], { interpolation: 'bilinear', fill: 0.3 }), random: true },
   { name: 'randomGrayscale(0.5)', transform: randomGrayscale(0.5), random: true },
   { name: 'colorJitter(SimCLR)', transform: colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }), random: true },
+  { name: 'colorJitter(p 0.5, CJ ranges)', transform: colorJitter({ brightness: [0.4, 0.8], contrast: [0.4, 0.8], saturation: [0.4, 0.8], hue: [0.1, 0.2], p: 0.5 }), random: true },
   { name: 'randomGaussianBlur()', transform: randomGaussianBlur(), random: true },
   { name: 'cutout()', transform: cutout(), random: true },
   { name: 'randomGaussianNoise()', transform: randomGaussianNoise(), random: true },

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Rng, Transform } from '@bdst/core';
-import { argumentError, checkColorChannels, checkImageBatch, describe } from '../argument-checks.js';
+import { argumentError, checkColorChannels, checkImageBatch, checkProbability, describe } from '../argument-checks.js';
 import { emptyBatch } from '../empty-batch.js';
+import { sampleBernoulliMask } from './bernoulli-mask.js';
 import { adjustBrightness } from '../functional/brightness.js';
 import { adjustContrast } from '../functional/contrast.js';
 import { adjustHue } from '../functional/hue.js';
@@ -14,10 +15,20 @@ import { adjustSaturation } from '../functional/saturation.js';
  * (shift) range explicitly. Omitted or 0 disables that adjustment.
  */
 export interface ColorJitterOptions {
+  /** Brightness factor range (1 = unchanged); `b` means `[max(0, 1 − b), 1 + b]`. Default: off. */
   brightness?: number | readonly [number, number];
+  /** Contrast factor range (1 = unchanged); `c` means `[max(0, 1 − c), 1 + c]`. Default: off. */
   contrast?: number | readonly [number, number];
+  /** Saturation factor range (1 = unchanged); `s` means `[max(0, 1 − s), 1 + s]`. Default: off. */
   saturation?: number | readonly [number, number];
+  /** Hue shift range in turns, within [−0.5, 0.5]; `h` means `[−h, h]`. Default: off. */
   hue?: number | readonly [number, number];
+  /**
+   * Probability of jittering each image, in [0, 1]; default 1. `p < 1` is torchvision's
+   * `RandomApply([ColorJitter(...)], p)` (SimCLR: p = 0.8), with the same draws and results as
+   * `randomApply(colorJitter(...), p)` but cheaper (one pass over the batch).
+   */
+  p?: number;
 }
 
 /** The factor ranges a {@link ColorJitterOptions} resolves to; `null` = that adjustment is off. */
@@ -34,10 +45,17 @@ export interface ColorJitterRanges {
  * image for each enabled adjustment (`null` when disabled).
  */
 export interface ColorJitterParams {
+  /** Four entries per image: the order in which its adjustments are applied. */
   order: Int32Array;
+  /** Per image, 1 = jitter it, 0 = leave it unchanged; omitted = jitter every image. */
+  applied?: Uint8Array;
+  /** Brightness factor per image, or `null` when brightness is off. */
   brightness: Float64Array | null;
+  /** Contrast factor per image, or `null` when contrast is off. */
   contrast: Float64Array | null;
+  /** Saturation factor per image, or `null` when saturation is off. */
   saturation: Float64Array | null;
+  /** Hue shift per image, or `null` when hue is off. */
   hue: Float64Array | null;
 }
 
@@ -106,8 +124,8 @@ export function sampleColorJitterParams(n: number, ranges: ColorJitterRanges, rn
 /**
  * Applies sampled colour-jitter parameters: four stages; at stage k every image gets the adjustment
  * `order[4·i + k]` with its own factor (images whose adjustment at that stage is disabled pass
- * through). Batched per (stage, adjustment) group, so the cost is about one full-batch pass of each
- * enabled adjustment plus a gather and a concat per stage. Bit for bit equal to applying the
+ * through). Batched per group of images sharing an order (at most 24), so the cost is about one
+ * full-batch pass of each enabled adjustment plus two gathers. Bit for bit equal to applying the
  * adjustments image by image in each image's order, as torchvision's `ColorJitter` does.
  */
 export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor4D {
@@ -121,41 +139,42 @@ export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor
     [params.saturation, adjustSaturation],
     [params.hue, adjustHue],
   ] as const;
+  if (params.applied !== undefined && params.applied.length !== n) {
+    argumentError(op, `params.applied must have one flag per image (${n}), but got ${params.applied.length}`);
+  }
   for (const [factors] of adjust) {
     if (factors && factors.length !== n) argumentError(op, `params must have one factor per image (${n}), but got ${factors.length}`);
   }
   if (n === 0) return emptyBatch(x.shape[1], x.shape[2], c);
+  // Group the images by their sequence of enabled adjustments (at most 24 groups): one gather puts
+  // each group in a contiguous block, each block gets its adjustments in its order as one
+  // sub-batch, and one gather at the end restores the original order. Images are independent, so
+  // this equals the image-by-image loop bit for bit, with two gathers instead of one per stage.
+  const groups = new Map<string, { steps: number[]; images: number[] }>();
+  for (let i = 0; i < n; i++) {
+    const jittered = params.applied === undefined || params.applied[i] === 1;
+    const steps = jittered ? Array.from(params.order.subarray(4 * i, 4 * i + 4)).filter((fn) => adjust[fn][0] !== null) : [];
+    const key = steps.join();
+    const group = groups.get(key) ?? { steps, images: [] };
+    group.images.push(i);
+    groups.set(key, group);
+  }
+  const blocks = [...groups.values()];
+  if (blocks.every((g) => g.steps.length === 0)) return tf.clone(x);
+  const perm = Int32Array.from(blocks.flatMap((g) => g.images));
+  const identity = perm.every((v, i) => v === i);
   return tf.tidy(() => {
-    // The batch is kept grouped by the adjustment each image gets at the current stage: `perm[p]`
-    // is the original index of the image at position p. Each stage gathers its (up to five)
-    // groups, adjusts each as one sub-batch and concatenates them; one gather at the end restores
-    // the original order. Images are independent, so this equals the image-by-image loop.
-    let y = x;
-    let perm = Int32Array.from({ length: n }, (_, i) => i);
-    for (let stage = 0; stage < 4; stage++) {
-      const groups: number[][] = [[], [], [], [], []]; // 0–3: the adjustment; 4: disabled (identity)
-      for (let p = 0; p < n; p++) {
-        const fn = params.order[4 * perm[p] + stage];
-        groups[adjust[fn][0] ? fn : 4].push(p);
-      }
-      if (groups[4].length === n) continue;
-      const parts: Tensor4D[] = [];
-      const next: number[] = [];
-      groups.forEach((positions, fn) => {
-        if (positions.length === 0) return;
-        const sub = positions.length === n ? y : (tf.gather(y, tf.tensor1d(positions, 'int32'), 0) as Tensor4D);
-        if (fn === 4) parts.push(sub);
-        else {
-          const [factors, adjustFn] = adjust[fn];
-          parts.push(adjustFn(sub, positions.map((p) => (factors as Float64Array)[perm[p]])));
-        }
-        for (const p of positions) next.push(perm[p]);
-      });
-      y = parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as Tensor4D);
-      perm = Int32Array.from(next);
-    }
-    if (y === x) return tf.clone(x);
-    if (perm.every((v, i) => v === i)) return y;
+    const grouped = identity ? x : (tf.gather(x, tf.tensor1d(perm, 'int32'), 0) as Tensor4D);
+    const parts = blocks.length === 1 ? [grouped] : (tf.split(grouped, blocks.map((g) => g.images.length), 0) as Tensor4D[]);
+    const done = parts.map((part, b) => {
+      const { steps, images } = blocks[b];
+      return steps.reduce<Tensor4D>((y, fn) => {
+        const [factors, adjustFn] = adjust[fn];
+        return adjustFn(y, images.map((i) => (factors as Float64Array)[i]));
+      }, part);
+    });
+    const y = done.length === 1 ? done[0] : (tf.concat(done, 0) as Tensor4D);
+    if (identity) return y === x ? tf.clone(x) : y;
     const inverse = new Int32Array(n);
     perm.forEach((original, p) => (inverse[original] = p));
     return tf.gather(y, tf.tensor1d(inverse, 'int32'), 0) as Tensor4D;
@@ -173,9 +192,39 @@ export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor
  */
 export function colorJitter(options: ColorJitterOptions = {}): Transform {
   const ranges = colorJitterRanges(options);
+  const p = options.p ?? 1;
+  checkProbability('colorJitter', 'p', p);
   return (x: Tensor4D, rng: Rng): Tensor4D => {
     const [n, , , c] = checkImageBatch('colorJitter', x);
     checkColorChannels('colorJitter', c);
-    return applyColorJitter(x, sampleColorJitterParams(n, ranges, rng));
+    if (p === 1) return applyColorJitter(x, sampleColorJitterParams(n, ranges, rng));
+    // RandomApply's draws: the flags first, then parameters for the chosen images only.
+    const applied = sampleBernoulliMask(n, p, rng);
+    const chosen = applied.reduce((a, b) => a + b, 0);
+    return applyColorJitter(x, spreadParams(sampleColorJitterParams(chosen, ranges, rng), applied));
   };
+}
+
+/** Spreads parameters sampled for the chosen images over the whole batch (others unchanged). */
+function spreadParams(sub: ColorJitterParams, applied: Uint8Array): ColorJitterParams {
+  const n = applied.length;
+  const order = new Int32Array(4 * n);
+  const spread = (values: Float64Array | null) => (values ? new Float64Array(n) : null);
+  const out: ColorJitterParams = { order, applied, brightness: spread(sub.brightness), contrast: spread(sub.contrast), saturation: spread(sub.saturation), hue: spread(sub.hue) };
+  const keys = ['brightness', 'contrast', 'saturation', 'hue'] as const;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (!applied[i]) {
+      order.set([0, 1, 2, 3], 4 * i);
+      continue;
+    }
+    order.set(sub.order.subarray(4 * k, 4 * k + 4), 4 * i);
+    for (const key of keys) {
+      const from = sub[key];
+      const to = out[key];
+      if (from && to) to[i] = from[k];
+    }
+    k++;
+  }
+  return out;
 }

@@ -12,6 +12,8 @@ import {
   colorJitter,
   colorJitterRanges,
   PAPER_COLOR_JITTER,
+  randomApply,
+  sampleBernoulliMask,
   sampleColorJitterParams,
 } from '@bdst/augment';
 import { bitsOf } from '../batch-consistency.js';
@@ -106,12 +108,34 @@ describeBackends('colorJitter', () => {
     tf.dispose([x, a, b]);
   });
 
+  it('p: each image is jittered with probability p, exactly as randomApply(colorJitter(...), p); p = 0 is the identity', async () => {
+    const x = seededBatch(8);
+    const folded = colorJitter({ ...SIMCLR, p: 0.6 })(x, createRng(21));
+    const wrapped = randomApply(colorJitter(SIMCLR), 0.6)(x, createRng(21));
+    expect(await bitsOf(folded)).toEqual(await bitsOf(wrapped));
+    const flags = sampleBernoulliMask(8, 0.6, createRng(21));
+    expect(flags.some((f) => f === 0) && flags.some((f) => f === 1)).toBe(true);
+    const y = await folded.data();
+    const v = await x.data();
+    const per = 12 * 10 * 3;
+    for (let i = 0; i < 8; i++) {
+      const same = y.subarray(i * per, (i + 1) * per).every((a, k) => a === v[i * per + k]);
+      expect(same).toBe(flags[i] === 0);
+    }
+    const none = colorJitter({ ...SIMCLR, p: 0 })(x, createRng(1));
+    expect(await bitsOf(none)).toEqual(await bitsOf(x));
+    expect(() => colorJitter({ ...SIMCLR, p: 1.5 })).toThrow(/Error in colorJitter: p must be a probability in \[0, 1\], but got 1.5/);
+    tf.dispose([x, folded, wrapped, none]);
+  });
+
   it('no adjustment enabled returns the input unchanged; bad params are rejected', async () => {
     const x = seededBatch(3);
     const y = colorJitter({})(x, createRng(1));
     expect(await bitsOf(y)).toEqual(await bitsOf(x));
     const params = sampleColorJitterParams(2, colorJitterRanges(SIMCLR), createRng(1));
     expect(() => applyColorJitter(x, params)).toThrow(/Error in applyColorJitter: params must be sampled for 3 images, but order has 2/);
+    const three = sampleColorJitterParams(3, colorJitterRanges(SIMCLR), createRng(1));
+    expect(() => applyColorJitter(x, { ...three, applied: Uint8Array.of(1) })).toThrow(/params.applied must have one flag per image \(3\), but got 1/);
     tf.dispose([x, y]);
   });
 });
