@@ -8,7 +8,9 @@
  *   XNNPACK convolutions;
  * - `Conv2DBackpropInput`: replaces the stock scalar-loop kernel (~2.5 GFLOP/s) with one
  *   expressed through the forward convolution (near its ~25 GFLOP/s);
- * - `UnsortedSegmentSum` (new): the gradient of `gather`.
+ * - `UnsortedSegmentSum` (new): the gradient of `gather`;
+ * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
+ *   factors, reductions over the leading NHWC axes), falling back to the stock kernels.
  *
  * Importing it twice (e.g. from an ESM and a CJS copy) is harmless: a kernel already registered
  * under a name is replaced without a warning. `initBackend()` imports this module.
@@ -20,6 +22,8 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
+import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
+import { tileConfig } from './kernels/tile.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 const wasmTrainingKernels: readonly KernelConfig[] = [
@@ -28,6 +32,9 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  tileConfig,
+  sumConfig,
+  meanConfig,
 ];
 
 for (const config of wasmTrainingKernels) {

@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { createRng, initBackend } from '@bdst/core';
+import { expectNoLeak } from '@bdst/test-utils';
+
+/** Runs `f` on the wasm backend (bdst's fast paths) and on the cpu backend; returns both results. */
+async function onBothBackends(f: () => tf.Tensor): Promise<{ wasm: tf.Tensor; cpu: tf.Tensor }> {
+  await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+  const wasmOut = await expectNoLeak(() => f());
+  const wasm = tf.tensor(wasmOut.dataSync(), wasmOut.shape, wasmOut.dtype);
+  wasmOut.dispose();
+  await initBackend({ backend: 'cpu', quiet: true });
+  const cpu = f();
+  await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+  return { wasm, cpu };
+}
+
+function randomTensor(shape: number[], seed: string, dtype: 'float32' | 'int32' = 'float32'): () => tf.Tensor {
+  const rng = createRng(seed);
+  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-2, 2));
+  return () => (dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape));
+}
+
+describe('wasm Tile fast path (broadcast-like tiles) and fallback', () => {
+  const cases: Array<{ label: string; shape: number[]; reps: number[]; dtype?: 'int32' }> = [
+    { label: "BatchNorm's [1,1,1,C] to [N,H,W,C]", shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
+    { label: 'a whole-tensor repeat [1,2,3] x [7,1,1]', shape: [1, 2, 3], reps: [7, 1, 1] },
+    { label: 'int32, odd total (partial last doubling)', shape: [1, 3], reps: [5, 1], dtype: 'int32' },
+    { label: 'no repeat at all', shape: [2, 3], reps: [1, 1] },
+    { label: 'fallback: repeating a long axis', shape: [2, 3], reps: [2, 2] },
+    { label: 'fallback: repeat after a long axis', shape: [2, 1, 3], reps: [1, 4, 1] },
+    { label: 'empty output', shape: [1, 0, 2], reps: [3, 1, 1] },
+  ];
+  for (const c of cases) {
+    it(`${c.label} equals the cpu backend exactly`, async () => {
+      const x = randomTensor(c.shape, c.label, c.dtype);
+      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.tile(x(), c.reps)));
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(wasm.dtype).toBe(cpu.dtype);
+      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+});
+
+describe('wasm Sum / Mean fast path (leading axes) and fallback', () => {
+  const cases: Array<{ label: string; shape: number[]; axis: number | number[]; keepDims: boolean; dtype?: 'int32' }> = [
+    { label: "NHWC channel statistics, axis [0,1,2], keepDims (BatchNorm's moments)", shape: [4, 5, 6, 7], axis: [0, 1, 2], keepDims: true },
+    { label: 'bias gradient, axis [0,1,2]', shape: [3, 4, 4, 8], axis: [0, 1, 2], keepDims: false },
+    { label: 'axis 0 of a matrix, given unsorted as [-2]', shape: [50, 3], axis: [-2], keepDims: false },
+    { label: 'axes given out of order [1, 0]', shape: [6, 5, 4], axis: [1, 0], keepDims: false },
+    { label: 'fallback: all axes', shape: [3, 4], axis: [0, 1], keepDims: false },
+    { label: 'fallback: a trailing axis', shape: [3, 4, 5], axis: 2, keepDims: true },
+    { label: 'fallback: int32', shape: [6, 3], axis: 0, keepDims: false, dtype: 'int32' },
+  ];
+  for (const c of cases) {
+    for (const op of ['sum', 'mean'] as const) {
+      if (op === 'mean' && c.dtype === 'int32') continue;
+      it(`${op}: ${c.label} matches the cpu backend`, async () => {
+        const x = randomTensor(c.shape, c.label, c.dtype);
+        const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf[op](x(), c.axis, c.keepDims)));
+        expect(wasm.shape).toEqual(cpu.shape);
+        const w = wasm.dataSync();
+        const e = cpu.dataSync();
+        // The fast path sums in float64 (the cpu backend in float32): equal up to float32 rounding of a sum.
+        e.forEach((v, i) => expect(Math.abs(w[i] - v), `element ${i}`).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(v)) * c.shape[0]));
+        tf.dispose([wasm, cpu]);
+      });
+    }
+  }
+
+  it('reduces exactly: the float64 accumulation of float32 inputs, rounded once', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    // 1 + 2^-24 rows of 1: a float32 running sum would stall at 2^24 = 16777216.
+    const rows = 2 ** 24 + 8;
+    const x = tf.ones([rows, 1]);
+    const total = tf.sum(x, 0);
+    expect(total.dataSync()[0]).toBe(Math.fround(rows));
+    tf.dispose([x, total]);
+  });
+});
