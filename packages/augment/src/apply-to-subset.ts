@@ -7,7 +7,7 @@ import { argumentError } from './argument-checks.js';
  * gathers the chosen samples, runs `fn` on that smaller batch, and gathers the result back into
  * place (exact copies, no arithmetic). No sample chosen → an unchanged copy of `x`; all chosen →
  * `fn(x)`. When only some samples are chosen, `fn` must keep the per-image shape.
- * Internal to the package (random flips, grayscale, colour-jitter stages, `randomApply`, YOCO).
+ * Internal to the package (random flips, random grayscale, `randomApply`, YOCO).
  */
 export function applyToSubset(op: string, x: Tensor4D, chosen: ArrayLike<number | boolean>, fn: (subset: Tensor4D) => Tensor4D): Tensor4D {
   const n = x.shape[0];
