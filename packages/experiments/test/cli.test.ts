@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,5 +75,22 @@ describe('bdst command', () => {
     const again = captureIo();
     expect(await runBdst([...args, '--resume'], again)).toBe(0);
     expect(again.out()).toMatch(/baseline: done in an earlier run/);
+  });
+
+  it('screen --model screens a saved model instead of training one', async () => {
+    const run = tmp();
+    expect(await runBdst(['run', 'table2-badnet-gray-0.1', '--scale', 'tiny', '--out', run], captureIo())).toBe(0);
+    const model = join(run, 'checkpoints', 'pretrain', 'model');
+    const out = tmp();
+    const io = captureIo();
+    expect(await runBdst(['screen', '--scale', 'tiny', '--attacks', 'badnets-gray', '--model', model, '--augmentations', 'NoAug,VFlip', '--out', out], io), io.err()).toBe(0);
+    const table2 = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')).result;
+    const screen = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).result;
+    expect(screen.attacks).toHaveLength(1);
+    expect(screen.attacks[0].entries.map((e: { augmentation: string }) => e.augmentation)).toEqual(['NoAug', 'VFlip']);
+    expect(screen.attacks[0].pretrained).toEqual(table2.pretrained); // the very model the Table 2 run pretrained
+    expect(screen.attacks[0].entries[0].mean).toEqual(table2.pretrained);
+    await expectOneLineError(['screen', '--scale', 'tiny', '--model', model, '--out', tmp()], /screen\.modelDir screens one model, so screen\.attacks must name exactly/);
+    await expectOneLineError(['screen', '--scale', 'tiny', '--attacks', 'badnets-gray', '--model', join(run, 'nothing'), '--out', tmp()], /^bdst: no saved model in '.*nothing'/);
   });
 });

@@ -115,9 +115,10 @@ export function createBdstCommand(io: CommandIo): Command {
     .addOption(new Option('--attacks <list>', 'comma-separated attacks to screen').argParser((v) => parseList(v, ATTACK_KINDS, '--attacks') as AttackKind[]))
     .option('--augmentations <list>', 'comma-separated augmentation names (parseAugmentation grammar)', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--draws <n>', 'draws averaged per stochastic augmentation (paper: 6)', integer('--draws'))
-    .action(async (flags: RunFlags & { attacks?: AttackKind[]; augmentations?: string[]; draws?: number }) => {
+    .option('--model <dir>', 'screen this saved model (e.g. <run>/checkpoints/pretrain/model) instead of training one; give its attack with --attacks')
+    .action(async (flags: RunFlags & { attacks?: AttackKind[]; augmentations?: string[]; draws?: number; model?: string }) => {
       const base = withOverrides(resolvePreset('figure1-screen', { scale: flags.scale }), flags);
-      const screen = { ...base.screen!, ...(flags.attacks ? { attacks: flags.attacks } : {}), ...(flags.augmentations ? { augmentations: flags.augmentations } : {}), ...(flags.draws !== undefined ? { draws: flags.draws } : {}) };
+      const screen = { ...base.screen!, ...(flags.attacks ? { attacks: flags.attacks } : {}), ...(flags.augmentations ? { augmentations: flags.augmentations } : {}), ...(flags.draws !== undefined ? { draws: flags.draws } : {}), ...(flags.model !== undefined ? { modelDir: resolve(flags.model) } : {}) };
       const config = validateExperimentConfig({ ...base, screen }, 'bdst screen');
       await execute(config, { ...flags, out: flags.out ?? join('bdst-runs', `figure1-screen-${flags.scale}-seed${config.seed}`) }, io);
     });

@@ -173,6 +173,11 @@ export interface ScreenConfig {
   augmentations: string[];
   /** Draws averaged for each stochastic augmentation (paper: 6). */
   draws: number;
+  /**
+   * A model saved with `saveModel` (e.g. a run's `checkpoints/pretrain/model`) to screen instead of
+   * training one; needs exactly one attack (the one the model was poisoned with).
+   */
+  modelDir?: string;
 }
 
 /**

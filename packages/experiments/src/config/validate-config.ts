@@ -134,6 +134,7 @@ const experimentSchema: Schema = {
         attacks: required({ type: 'array', minLength: 1, items: { type: 'string', oneOf: ATTACK_KINDS } }),
         augmentations: required({ type: 'array', minLength: 1, items: augmentationName }),
         draws: required(positiveInt),
+        modelDir: optional({ type: 'string' }),
       },
     }),
   },
@@ -160,6 +161,9 @@ export function validateExperimentConfig(value: unknown, source = 'config'): Exp
   }
   if (config.dataset.name === 'cifar10+tinyimages' && !config.dataset.tinyImagesPath) {
     throw new UsageError(`${source}: dataset.tinyImagesPath is required for 'cifar10+tinyimages' (the ti_500K_pseudo_labeled.pickle file; pass --tiny-images <path>)`);
+  }
+  if (config.screen?.modelDir !== undefined && config.screen.attacks.length !== 1) {
+    throw new UsageError(`${source}: screen.modelDir screens one model, so screen.attacks must name exactly the attack it was poisoned with, but it has ${config.screen.attacks.length}`);
   }
   if (config.attack.kind === 'clean-label' && !config.attack.cleanModel) {
     throw new UsageError(`${source}: attack.cleanModel (the training of the model PGD attacks) is required for the clean-label attack`);

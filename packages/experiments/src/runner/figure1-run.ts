@@ -1,6 +1,10 @@
 import { gnoiseVariants, parseAugmentation, yocoVariants } from '@bdst/augment';
 import { attackSuccessRate, standardAccuracy } from '@bdst/metrics';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { loadModel } from '@bdst/core';
+import { UsageError } from '../config/usage-error.js';
 import type { AttackKind } from '../config/experiment-config.js';
 import { loadExperimentData } from '../data/load-experiment-data.js';
 import { poisonExperimentData } from '../data/poison-experiment-data.js';
@@ -41,7 +45,7 @@ export interface Figure1Result {
 
 /**
  * Figure 1 (Section 4.2): for each attack, train a model on poisoned D_L (or load the checkpointed
- * one), then evaluate SA on the clean test set and ASR on the fully poisoned test set with each
+ * one, or the saved model `screen.modelDir`), then evaluate SA on the clean test set and ASR on the fully poisoned test set with each
  * augmentation applied at test time. Stochastic augmentations are averaged over `draws`
  * independent draws (paper: 6); `GNoise` over the variances 0.2, 0.5, 0.7, 1.0 and `YOCO(x)` over
  * the horizontal and the vertical cut, as the figure's caption says.
@@ -56,7 +60,7 @@ export async function runFigure1(ctx: RunContext): Promise<Figure1Result> {
     const attack = { ...config.attack, kind, labeledRatio: kind === 'clean-label' ? 0.5 : 0.1, unlabeledRatio: 0 };
     const result = await ctx.once(`screen-${kind}`, async () => {
       const data = await poisonExperimentData(loaded, attack, ctx, 0);
-      const model = await pretrainOn(ctx, data, `pretrain-${kind}`);
+      const model = screen.modelDir ? await loadScreenedModel(screen.modelDir, data) : await pretrainOn(ctx, data, `pretrain-${kind}`);
       try {
         const pretrained = await scoreOnce(ctx, `pretrain-${kind}-score`, model, data);
         const entries: ScreenEntry[] = [];
@@ -73,6 +77,19 @@ export async function runFigure1(ctx: RunContext): Promise<Figure1Result> {
     attacks.push(result);
   }
   return { kind: 'figure1-screen', data: { description: loaded.description }, attacks };
+}
+
+/** Loads a saved model to screen, checking that it fits the data. */
+async function loadScreenedModel(dir: string, data: PoisonedData): Promise<LayersModel> {
+  if (!existsSync(join(dir, 'model.json'))) throw new UsageError(`no saved model in '${dir}' (expected ${join(dir, 'model.json')}; pass --model <dir>)`);
+  const model = await loadModel(dir);
+  const [, h, w, c] = model.inputs[0].shape;
+  const [eh, ew, ec] = data.test.imageShape;
+  if (h !== eh || w !== ew || c !== ec) {
+    model.dispose();
+    throw new UsageError(`the model in '${dir}' takes ${h}×${w}×${c} images but the dataset has ${eh}×${ew}×${ec}`);
+  }
+  return model;
 }
 
 /** The names an augmentation is averaged over (Figure 1's caption). */
