@@ -1,15 +1,14 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Rng, Transform } from '@bdst/core';
 import { checkImageBatch, checkProbability } from '../argument-checks.js';
-import { applyToSubset } from '../apply-to-subset.js';
-import { hflip, vflip } from '../functional/flip.js';
+import { flipChosen } from '../functional/flip.js';
 import { sampleBernoulliMask } from './bernoulli-mask.js';
 
-function randomFlip(op: string, p: number, flip: (x: Tensor4D) => Tensor4D): Transform {
+function randomFlip(op: string, p: number, axis: 1 | 2): Transform {
   checkProbability(op, 'p', p);
   return (x: Tensor4D, rng: Rng): Tensor4D => {
     const [n] = checkImageBatch(op, x);
-    return applyToSubset(op, x, sampleBernoulliMask(n, p, rng), flip);
+    return flipChosen(x, axis, sampleBernoulliMask(n, p, rng));
   };
 }
 
@@ -21,7 +20,7 @@ function randomFlip(op: string, p: number, flip: (x: Tensor4D) => Tensor4D): Tra
  * @param p probability of flipping each image, in [0, 1]; default 0.5. `p = 0` returns a copy.
  */
 export function randomHorizontalFlip(p = 0.5): Transform {
-  return randomFlip('randomHorizontalFlip', p, hflip);
+  return randomFlip('randomHorizontalFlip', p, 2);
 }
 
 /**
@@ -31,5 +30,5 @@ export function randomHorizontalFlip(p = 0.5): Transform {
  * @param p probability of flipping each image, in [0, 1]; default 0.5. `p = 0` returns a copy.
  */
 export function randomVerticalFlip(p = 0.5): Transform {
-  return randomFlip('randomVerticalFlip', p, vflip);
+  return randomFlip('randomVerticalFlip', p, 1);
 }
