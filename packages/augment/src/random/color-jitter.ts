@@ -124,8 +124,9 @@ export function sampleColorJitterParams(n: number, ranges: ColorJitterRanges, rn
 /**
  * Applies sampled colour-jitter parameters: four stages; at stage k every image gets the adjustment
  * `order[4·i + k]` with its own factor (images whose adjustment at that stage is disabled pass
- * through). Batched per group of images sharing an order (at most 24), so the cost is about one
- * full-batch pass of each enabled adjustment plus two gathers. Bit for bit equal to applying the
+ * through; images whose `applied` flag is 0 are left unchanged). Batched per group of images
+ * sharing an order (at most 24), so the cost is about one full-batch pass of each enabled
+ * adjustment plus two gathers. Bit for bit equal to applying the
  * adjustments image by image in each image's order, as torchvision's `ColorJitter` does.
  */
 export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor4D {
@@ -133,6 +134,8 @@ export function applyColorJitter(x: Tensor4D, params: ColorJitterParams): Tensor
   const [n, , , c] = checkImageBatch(op, x);
   checkColorChannels(op, c);
   if (params.order.length !== 4 * n) argumentError(op, `params must be sampled for ${n} images, but order has ${params.order.length / 4}`);
+  const badOrder = params.order.findIndex((v) => !(v >= 0 && v <= 3 && Number.isInteger(v)));
+  if (badOrder >= 0) argumentError(op, `params.order[${badOrder}] must be 0, 1, 2 or 3, but got ${params.order[badOrder]}`);
   const adjust = [
     [params.brightness, adjustBrightness],
     [params.contrast, adjustContrast],

@@ -135,6 +135,7 @@ describeBackends('colorJitter', () => {
     const params = sampleColorJitterParams(2, colorJitterRanges(SIMCLR), createRng(1));
     expect(() => applyColorJitter(x, params)).toThrow(/Error in applyColorJitter: params must be sampled for 3 images, but order has 2/);
     const three = sampleColorJitterParams(3, colorJitterRanges(SIMCLR), createRng(1));
+    expect(() => applyColorJitter(x, { ...three, order: three.order.map((v, i) => (i === 5 ? 7 : v)) })).toThrow(/params.order\[5\] must be 0, 1, 2 or 3, but got 7/);
     expect(() => applyColorJitter(x, { ...three, applied: Uint8Array.of(1) })).toThrow(/params.applied must have one flag per image \(3\), but got 1/);
     tf.dispose([x, y]);
   });
