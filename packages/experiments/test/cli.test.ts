@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { PRESET_NAMES, demoConfig, runBdst } from '@bdst/experiments';
 import { captureIo } from './capture-io.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'bdst-cli-'));
+const tmp = () => mkdtempSync(join(root(), 'bdst-cli-'));
 
 /** One line on stderr, naming the problem, with no stack trace; exit code 2. */
 async function expectOneLineError(argv: string[], message: RegExp) {
@@ -17,6 +17,8 @@ async function expectOneLineError(argv: string[], message: RegExp) {
   expect(lines[0]).toMatch(message);
   expect(io.err()).not.toMatch(/\n\s+at /);
 }
+
+const root = useTempDir('bdst-cli');
 
 describe('bdst command', () => {
   it('lists every preset', async () => {

@@ -1,16 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { runBdst } from '@bdst/experiments';
 import type { ExperimentRecord, Table2Result } from '@bdst/experiments';
 import { captureIo } from './capture-io.js';
 
 // The README's demo, in full (npm run test:slow): the proposed method must cut the backdoor the
 // baseline keeps, and the report and charts must be written.
+const root = useTempDir('bdst-demo');
+
 describe('bdst demo', () => {
   it('prints a table where the proposed ASR is below the baseline\'s, and writes report.md and the charts', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bdst-demo-'));
+    const out = mkdtempSync(join(root(), 'bdst-demo-'));
     const io = captureIo();
     const cpu = process.cpuUsage();
     expect(await runBdst(['demo', '--out', out], io), io.err()).toBe(0);

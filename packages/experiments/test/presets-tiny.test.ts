@@ -1,16 +1,18 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { PRESET_NAMES, resolvePreset, runExperiment } from '@bdst/experiments';
 import type { ExperimentRecord } from '@bdst/experiments';
 
 // Every preset, run end to end at the tiny scale (a few optimizer steps on 16×16 synthetic data):
 // the config is accepted, the data are poisoned, every phase trains, and the outputs are written.
+const root = useTempDir('bdst-presets');
+
 describe('every preset runs at the tiny scale', () => {
   for (const name of PRESET_NAMES) {
     it(name, async () => {
-      const out = mkdtempSync(join(tmpdir(), `bdst-${name}-`));
+      const out = mkdtempSync(join(root(), `bdst-${name}-`));
       const { record, report } = await runExperiment(resolvePreset(name, { scale: 'tiny' }), { out, quietBackend: true });
       const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as ExperimentRecord;
       expect(written.result.kind).toBe(record.config.kind);

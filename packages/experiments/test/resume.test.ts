@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@bdst/test-utils';
 import { resolvePreset, runBdst, runExperiment } from '@bdst/experiments';
 import type { ExperimentRecord, Table2Result } from '@bdst/experiments';
 import { captureIo } from './capture-io.js';
@@ -31,9 +31,11 @@ function runUntil(args: string[], killAt: RegExp): Promise<{ killed: boolean; ou
   });
 }
 
+const root = useTempDir('bdst-resume');
+
 describe('a killed bdst run', () => {
   it('resumes with --resume and reaches the result of an uninterrupted run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bdst-resume-'));
+    const dir = mkdtempSync(join(root(), 'bdst-resume-'));
     const config = resolvePreset('table2-badnet-gray-0.1', { scale: 'tiny', seed: 11 });
     config.selfTrain.retrain.epochs = 2;
     const file = join(dir, 'config.json');
