@@ -187,6 +187,7 @@ function withOverrides(config: ExperimentConfig, flags: RunFlags): ExperimentCon
       ...(separate ? { unlabeledSize, labeledFraction: 1 } : { labeledFraction: next.dataset.labeledFraction >= 1 ? 0.2 : next.dataset.labeledFraction }),
     };
     if (flags.dataset === 'synthetic') next.dataset.imageSize = 32;
+    next.description = `${next.description} — run on ${flags.dataset} instead`;
     if (flags.dataset === 'cifar10' || separate) next.dataset.dir = 'data/cifar10';
   }
   if (flags.dataDir !== undefined) next.dataset.dir = resolve(flags.dataDir);
