@@ -168,9 +168,9 @@ async function main(): Promise<void> {
 
   const timeOnEveryThreadCount = async (work: (threads: number) => Promise<BenchRow | BenchRow[]>) => {
     for (const threads of options.threads) {
-      info = await initBackend({ threads, quiet: true });
       let measured: BenchRow | BenchRow[];
       try {
+        info = await initBackend({ threads, quiet: true });
         measured = await work(info.threads ?? threads);
       } catch (error) {
         failures.push(`${(error as Error).message.split('\n')[0]} (threads ${threads})`);
