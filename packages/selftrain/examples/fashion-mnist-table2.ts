@@ -47,14 +47,6 @@ const out = argument('out', '/tmp/bdst/selftrain/fmnist');
 const preset = paperPresets['cpu-small'];
 const withAugment = (s: TrainingSettings): TrainingSettings => ({ ...s, transform: standardTrainAugment });
 
-// @bdst/augment's resampling (padCrop, used by standardTrainAugment) calls the chained method
-// `tensor.reshape(…)`, which tfjs-core's Node bundle does not register; supply that one method.
-if (typeof (tf.Tensor.prototype as { reshape?: unknown }).reshape !== 'function') {
-  (tf.Tensor.prototype as unknown as { reshape: (shape: number[]) => tf.Tensor }).reshape = function (this: tf.Tensor, shape: number[]) {
-    return tf.reshape(this, shape);
-  };
-}
-
 const started = performance.now();
 const backend = await initBackend();
 await mkdir(out, { recursive: true });
