@@ -41,7 +41,9 @@ export async function renderExperimentReport(record: ExperimentRecord): Promise<
     config.description,
     '',
     `- Data: ${result.data.description}`,
-    `- Attack: ${ATTACK_TITLES[config.attack.kind]}, target label ${config.attack.targetLabel}, ${config.attack.triggerSize}×${config.attack.triggerSize} trigger, γ(D_L) = ${config.attack.labeledRatio}`,
+    result.kind === 'figure1-screen'
+      ? `- Attacks: ${result.attacks.map((a) => ATTACK_TITLES[a.attack]).join(', ')} (γ(D_L) 0.1 for BadNets, 0.5 of the target class for clean-label), target label ${config.attack.targetLabel}, ${config.attack.triggerSize}×${config.attack.triggerSize} trigger`
+      : `- Attack: ${ATTACK_TITLES[config.attack.kind]}, target label ${config.attack.targetLabel}, ${config.attack.triggerSize}×${config.attack.triggerSize} trigger, γ(D_L) = ${config.attack.labeledRatio}`,
     `- Model: ${config.model.name}${config.model.widths ? ` (widths ${config.model.widths.join('-')})` : ''}; N = ${config.selfTrain.iterations}, k = ${config.selfTrain.fractionPerIteration}, T = ${config.selfTrain.transform}`,
     `- Epochs: pretrain ${config.selfTrain.pretrain.epochs}, retrain ${config.selfTrain.retrain.epochs} per iteration, final ${config.selfTrain.final.epochs}`,
     `- Seed ${config.seed}; backend: ${record.backend}`,
