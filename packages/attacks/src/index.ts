@@ -3,7 +3,7 @@
  * with a grayscale or RGB trigger, the clean-label attack (PGD + trigger), poisoning of an
  * unlabeled set (γ(D_U), Table 2), and the triggered test set on which ASR is measured.
  *
- * Every attack returns a new {@link ImageDataset} (uint8 on the host) with `meta.poisoned` and
+ * Every attack returns a new `ImageDataset` (from `@bdst/core`; uint8 on the host) with `meta.poisoned` and
  * `meta.originalLabels` filled in; the input is never modified.
  *
  * @packageDocumentation
