@@ -10,7 +10,8 @@
  *   expressed through the forward convolution (near its ~25 GFLOP/s);
  * - `UnsortedSegmentSum` (new): the gradient of `gather`;
  * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
- *   factors, reductions over the leading NHWC axes), falling back to the stock kernels.
+ *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
+ * - `MaxPoolGrad`: one channel-vectorised pass instead of the stock scalar loop (float32).
  *
  * Importing it twice (e.g. from an ESM and a CJS copy) is harmless: a kernel already registered
  * under a name is replaced without a warning. `initBackend()` imports this module.
@@ -22,6 +23,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
+import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
 import { tileConfig } from './kernels/tile.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
@@ -35,6 +37,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   tileConfig,
   sumConfig,
   meanConfig,
+  maxPoolGradConfig,
 ];
 
 for (const config of wasmTrainingKernels) {

@@ -79,3 +79,36 @@ describe('wasm Sum / Mean fast path (leading axes) and fallback', () => {
     tf.dispose([x, total]);
   });
 });
+
+describe('wasm MaxPoolGrad (2×2 stride-2 pass and general pass) equals the cpu backend, where the stock kernel does not', () => {
+  const cases: Array<{ label: string; shape: [number, number, number, number]; filter: [number, number]; strides: [number, number]; pad: 'valid' | 'same' | number; ties?: boolean }> = [
+    { label: "a CNN's 2×2 stride-2 pool, valid", shape: [3, 8, 8, 5], filter: [2, 2], strides: [2, 2], pad: 'valid' },
+    { label: '2×2 stride 2 on odd sizes (a trailing row and column outside every window)', shape: [2, 7, 9, 3], filter: [2, 2], strides: [2, 2], pad: 'valid' },
+    { label: '2×2 stride 2 with ties: the first maximum of each window gets the gradient', shape: [4, 6, 6, 3], filter: [2, 2], strides: [2, 2], pad: 'valid', ties: true },
+    { label: 'general pass: odd size, same padding (partial windows at the border)', shape: [2, 7, 9, 3], filter: [2, 2], strides: [2, 2], pad: 'same' },
+    { label: "general pass: overlapping 3×3 stride-2 windows, same padding (ResNet's stem pool)", shape: [2, 9, 9, 4], filter: [3, 3], strides: [2, 2], pad: 'same' },
+    { label: 'general pass: numeric padding 1, stride 1', shape: [1, 5, 6, 2], filter: [3, 3], strides: [1, 1], pad: 1 },
+    { label: 'general pass: 3×3 windows with ties', shape: [2, 6, 6, 3], filter: [3, 3], strides: [2, 2], pad: 'valid', ties: true },
+  ];
+  for (const c of cases) {
+    it(`${c.label} equals the cpu backend`, async () => {
+      const rng = createRng(c.label);
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      const values = Float32Array.from({ length: size }, () => (c.ties ? Math.round(rng.uniform(0, 2)) : rng.uniform(-2, 2)));
+      const outSize = tf.tidy(() => tf.maxPool(tf.zeros(c.shape) as tf.Tensor4D, c.filter, c.strides, c.pad).size);
+      const upstream = Float32Array.from({ length: outSize }, () => rng.uniform(-1, 1));
+      const f = () =>
+        tf.tidy(() => {
+          const x = tf.tensor4d(values, c.shape);
+          const pooled = tf.maxPool(x, c.filter, c.strides, c.pad);
+          const dy = tf.tensor(upstream, pooled.shape) as tf.Tensor4D;
+          return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, c.filter, c.strides, c.pad), dy)))(x);
+        });
+      const { wasm, cpu } = await onBothBackends(f);
+      expect(wasm.shape).toEqual(cpu.shape);
+      const w = wasm.dataSync();
+      cpu.dataSync().forEach((v, i) => expect(Math.abs(w[i] - v), `element ${i}`).toBeLessThanOrEqual(1e-6));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+});
