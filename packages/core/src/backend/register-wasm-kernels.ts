@@ -11,18 +11,23 @@
  * - `UnsortedSegmentSum` (new): the gradient of `gather`;
  * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
- * - `MaxPoolGrad`: one channel-vectorised pass instead of the stock scalar loop (float32).
+ * - `MaxPoolGrad`: a correct (the stock kernel is wrong on padded / overlapping pools) and faster
+ *   float32 kernel;
+ * - BatchNorm in training mode: two fused kernels (statistics + normalisation, and the whole
+ *   gradient) that tfjs-layers' `BatchNormalization` uses on 'wasm' (`fused-batch-norm.ts`).
  *
  * Importing it twice (e.g. from an ESM and a CJS copy) is harmless: a kernel already registered
  * under a name is replaced without a warning. `initBackend()` imports this module.
  */
 import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { installFusedBatchNorm } from './fused-batch-norm.js';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
+import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
 import { tileConfig } from './kernels/tile.js';
@@ -38,6 +43,8 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   sumConfig,
   meanConfig,
   maxPoolGradConfig,
+  batchNormTrainingForwardConfig,
+  batchNormTrainingBackwardConfig,
 ];
 
 for (const config of wasmTrainingKernels) {
@@ -46,3 +53,5 @@ for (const config of wasmTrainingKernels) {
   if (existing != null) unregisterKernel(config.kernelName, config.backendName);
   registerKernel(config);
 }
+
+installFusedBatchNorm();

@@ -1,0 +1,129 @@
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmKernelArgs } from './fast-path-kernel.js';
+
+/** Kernel name of {@link batchNormTrainingForwardConfig}: outputs `[y, mean, variance]`. */
+export const BATCH_NORM_TRAINING_FORWARD = 'BdstBatchNormTrainingForward';
+/** Kernel name of {@link batchNormTrainingBackwardConfig}: outputs `[dx, dScale, dOffset]`. */
+export const BATCH_NORM_TRAINING_BACKWARD = 'BdstBatchNormTrainingBackward';
+
+/** Checks the `[…, C]` float32 activation and `[C]` per-channel inputs; returns M (rows) and C. */
+function rowsAndChannels(kernel: string, x: TensorInfo, perChannel: TensorInfo[]): { rows: number; channels: number } {
+  const channels = x.shape[x.shape.length - 1];
+  if (x.dtype !== 'float32' || x.shape.length < 2) throw new Error(`${kernel}: x must be float32 of rank ≥ 2, got ${x.dtype} ${JSON.stringify(x.shape)}`);
+  for (const t of perChannel) {
+    if (t.shape.length !== 1 || t.shape[0] !== channels || t.dtype !== 'float32') {
+      throw new Error(`${kernel}: per-channel inputs must be float32 [${channels}], got ${t.dtype} ${JSON.stringify(t.shape)}`);
+    }
+  }
+  return { rows: x.shape.slice(0, -1).reduce((a, b) => a * b, 1), channels };
+}
+
+/**
+ * Training-mode batch normalisation over every axis but the last (NHWC BatchNorm), in one kernel:
+ * the per-channel batch mean and biased variance (two passes, float64 accumulators, as
+ * `tf.moments`), then `y = (x − mean) / sqrt(variance + epsilon) · scale + offset`. Replaces the
+ * `moments` + `batchNormalization` chain of tfjs-layers' `BatchNormalization` (see
+ * `fused-batch-norm.ts`).
+ */
+function batchNormTrainingForward({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo[] {
+  const { x, scale, offset } = inputs as Record<string, TensorInfo>;
+  const { rows, channels } = rowsAndChannels(BATCH_NORM_TRAINING_FORWARD, x, [scale, offset]);
+  const epsilon = attrs.epsilon as number;
+  const y = backend.makeOutput(x.shape, 'float32');
+  const meanOut = backend.makeOutput([channels], 'float32');
+  const varianceOut = backend.makeOutput([channels], 'float32');
+  // Views after every allocation: growing the heap detaches earlier ones.
+  const xs = backend.typedArrayFromHeap(x) as Float32Array;
+  const ys = backend.typedArrayFromHeap(y) as Float32Array;
+  const gamma = backend.typedArrayFromHeap(scale) as Float32Array;
+  const beta = backend.typedArrayFromHeap(offset) as Float32Array;
+  const acc = new Float64Array(channels);
+  const size = rows * channels;
+  for (let i = 0; i < size; i += channels) for (let c = 0; c < channels; c++) acc[c] += xs[i + c];
+  const mean = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) mean[c] = rows > 0 ? acc[c] / rows : 0;
+  acc.fill(0);
+  for (let i = 0; i < size; i += channels) {
+    for (let c = 0; c < channels; c++) {
+      const d = xs[i + c] - mean[c];
+      acc[c] += d * d;
+    }
+  }
+  const variance = new Float32Array(channels);
+  const factor = new Float32Array(channels);
+  const shift = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    variance[c] = rows > 0 ? acc[c] / rows : 0;
+    factor[c] = gamma[c] / Math.sqrt(variance[c] + epsilon);
+    shift[c] = beta[c] - mean[c] * factor[c];
+  }
+  for (let i = 0; i < size; i += channels) for (let c = 0; c < channels; c++) ys[i + c] = xs[i + c] * factor[c] + shift[c];
+  (backend.typedArrayFromHeap(meanOut) as Float32Array).set(mean);
+  (backend.typedArrayFromHeap(varianceOut) as Float32Array).set(variance);
+  return [y, meanOut, varianceOut];
+}
+
+/**
+ * The gradient of {@link batchNormTrainingForward} with the batch statistics' own dependence on x
+ * included (M = rows, x̂ = (x − mean)/σ, σ = sqrt(variance + epsilon)):
+ * `dOffset = Σ dy`, `dScale = Σ dy·x̂`, `dx = scale/σ · (dy − dOffset/M − x̂·dScale/M)`.
+ * Two passes (the sums in float64, then dx as a per-channel affine function of dy and x).
+ */
+function batchNormTrainingBackward({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo[] {
+  const { dy, x, scale, mean, variance } = inputs as Record<string, TensorInfo>;
+  const { rows, channels } = rowsAndChannels(BATCH_NORM_TRAINING_BACKWARD, x, [scale, mean, variance]);
+  const epsilon = attrs.epsilon as number;
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const dScaleOut = backend.makeOutput([channels], 'float32');
+  const dOffsetOut = backend.makeOutput([channels], 'float32');
+  const xs = backend.typedArrayFromHeap(x) as Float32Array;
+  const gs = backend.typedArrayFromHeap(dy) as Float32Array;
+  const dxs = backend.typedArrayFromHeap(dx) as Float32Array;
+  const gamma = backend.typedArrayFromHeap(scale) as Float32Array;
+  const mu = backend.typedArrayFromHeap(mean) as Float32Array;
+  const v = backend.typedArrayFromHeap(variance) as Float32Array;
+  const invStd = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) invStd[c] = 1 / Math.sqrt(v[c] + epsilon);
+  const sumDy = new Float64Array(channels);
+  const sumDyCentered = new Float64Array(channels);
+  const size = rows * channels;
+  for (let i = 0; i < size; i += channels) {
+    for (let c = 0; c < channels; c++) {
+      const g = gs[i + c];
+      sumDy[c] += g;
+      sumDyCentered[c] += g * (xs[i + c] - mu[c]);
+    }
+  }
+  const dScale = new Float32Array(channels);
+  const onDy = new Float32Array(channels);
+  const onX = new Float32Array(channels);
+  const constant = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    dScale[c] = sumDyCentered[c] * invStd[c];
+    const a = gamma[c] * invStd[c];
+    const b = rows > 0 ? (-a * invStd[c] * dScale[c]) / rows : 0;
+    onDy[c] = a;
+    onX[c] = b;
+    constant[c] = rows > 0 ? (-a * sumDy[c]) / rows - b * mu[c] : 0;
+  }
+  for (let i = 0; i < size; i += channels) {
+    for (let c = 0; c < channels; c++) dxs[i + c] = onDy[c] * gs[i + c] + onX[c] * xs[i + c] + constant[c];
+  }
+  (backend.typedArrayFromHeap(dScaleOut) as Float32Array).set(dScale);
+  (backend.typedArrayFromHeap(dOffsetOut) as Float32Array).set(Float32Array.from(sumDy));
+  return [dx, dScaleOut, dOffsetOut];
+}
+
+/** Kernel config of bdst's fused training-mode BatchNorm forward for 'wasm'. */
+export const batchNormTrainingForwardConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING_FORWARD,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainingForward as unknown as KernelFunc,
+};
+
+/** Kernel config of bdst's fused training-mode BatchNorm gradient for 'wasm'. */
+export const batchNormTrainingBackwardConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING_BACKWARD,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainingBackward as unknown as KernelFunc,
+};
