@@ -11,6 +11,7 @@
  * - `UnsortedSegmentSum` (new): the gradient of `gather`;
  * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
+ * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
  * - `MaxPoolGrad`: a correct (the stock kernel is wrong on padded / overlapping pools) and faster
  *   float32 kernel;
  * - BatchNorm in training mode: two fused kernels (statistics + normalisation, and the whole
@@ -31,6 +32,7 @@ import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from 
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
 import { tileConfig } from './kernels/tile.js';
+import { transposeConfig } from './kernels/transpose.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
 const wasmTrainingKernels: readonly KernelConfig[] = [
@@ -43,6 +45,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   sumConfig,
   meanConfig,
   maxPoolGradConfig,
+  transposeConfig,
   batchNormTrainingForwardConfig,
   batchNormTrainingBackwardConfig,
 ];

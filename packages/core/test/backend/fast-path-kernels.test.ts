@@ -112,3 +112,27 @@ describe('wasm MaxPoolGrad (2×2 stride-2 pass and general pass) equals the cpu 
     });
   }
 });
+
+describe('wasm Transpose fast path equals the cpu backend', () => {
+  const cases: Array<{ label: string; shape: number[]; perm: number[]; dtype?: 'int32' }> = [
+    { label: "the filter gradient's input [N,H,W,C] → [C,H,W,N]", shape: [5, 4, 3, 6], perm: [3, 1, 2, 0] },
+    { label: "the filter gradient's dy [N,H,W,C] → [H,W,N,C] (contiguous blocks of C)", shape: [5, 4, 3, 20], perm: [1, 2, 0, 3] },
+    { label: 'a tall matrix [700, 45] (partial tiles on both sides)', shape: [700, 45], perm: [1, 0] },
+    { label: 'int32 [3, 33, 2]', shape: [3, 33, 2], perm: [2, 0, 1], dtype: 'int32' },
+    { label: 'size-1 axes that vanish [1, 4, 1, 3]', shape: [1, 4, 1, 3], perm: [3, 2, 1, 0] },
+    { label: 'identity after merging [2, 3, 4]', shape: [2, 3, 4], perm: [0, 1, 2] },
+    { label: 'rank 5 [2, 3, 4, 5, 2]', shape: [2, 3, 4, 5, 2], perm: [4, 2, 0, 3, 1] },
+    { label: 'small inner block [6, 7, 3] → [7, 6, 3]', shape: [6, 7, 3], perm: [1, 0, 2] },
+    { label: 'empty [0, 3]', shape: [0, 3], perm: [1, 0] },
+  ];
+  for (const c of cases) {
+    it(`${c.label}`, async () => {
+      const x = randomTensor(c.shape, c.label, c.dtype);
+      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.transpose(x(), c.perm)));
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(wasm.dtype).toBe(cpu.dtype);
+      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+});

@@ -1,0 +1,128 @@
+import { Transpose, util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { withFastPath } from './fast-path-kernel.js';
+import type { WasmKernelArgs } from './fast-path-kernel.js';
+
+/** Side of the square tiles the general case copies through (elements). */
+const TILE = 32;
+
+/**
+ * Drops size-1 axes and merges input axes that stay adjacent and in order in the output, so e.g.
+ * `[N, H, W, C]` with perm `[1, 2, 0, 3]` becomes `[N, H·W, C]` with perm `[1, 0, 2]`.
+ */
+export function simplifyTranspose(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+  const kept = perm.filter((axis) => shape[axis] !== 1);
+  const groups: number[][] = [];
+  for (const axis of kept) {
+    const last = groups[groups.length - 1];
+    if (last && last[last.length - 1] + 1 === axis) last.push(axis);
+    else groups.push([axis]);
+  }
+  // Groups in input order give the merged input shape; their order in `kept` gives the perm.
+  const byInput = groups.map((g, i) => ({ first: g[0], size: g.reduce((p, a) => p * shape[a], 1), outIndex: i })).sort((x, y) => x.first - y.first);
+  const mergedShape = byInput.map((g) => g.size);
+  const position = new Array<number>(groups.length);
+  byInput.forEach((g, inputAxis) => (position[g.outIndex] = inputAxis));
+  return { shape: mergedShape, perm: position };
+}
+
+/**
+ * `Transpose` for the 'wasm' backend (float32 / int32). After {@link simplifyTranspose}: a plain
+ * copy; contiguous blocks copied with `set` when the innermost axis stays innermost; otherwise
+ * 32×32 tiles between the input's and the output's innermost axes, so both sides are read and
+ * written in cache-sized runs. The stock kernel walks element by element with index arithmetic
+ * and took ~0.6 s to transpose a 131072×64 matrix — the transposes inside the convolution filter
+ * gradient and `matMul(a, b, true)` were slower than the arithmetic. Results are identical (a
+ * permutation of the same values).
+ */
+function fastTranspose({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo | null {
+  const x = inputs.x as TensorInfo;
+  if (x.dtype !== 'float32' && x.dtype !== 'int32') return null;
+  const perm = attrs.perm as number[];
+  const outShape = perm.map((axis) => x.shape[axis]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  const total = util.sizeFromShape(x.shape);
+  if (total === 0) return out;
+  // Views after the allocation: growing the heap detaches earlier ones.
+  const source = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
+  const target = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
+  const { shape, perm: p } = simplifyTranspose(x.shape, perm);
+  const rank = shape.length;
+  if (rank <= 1 || p.every((axis, i) => axis === i)) {
+    target.set(source);
+    return out;
+  }
+  const inStrides = new Array<number>(rank);
+  inStrides[rank - 1] = 1;
+  for (let a = rank - 2; a >= 0; a--) inStrides[a] = inStrides[a + 1] * shape[a + 1];
+  const outStrideOf = new Array<number>(rank); // output stride of each input axis
+  let stride = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    outStrideOf[p[i]] = stride;
+    stride *= shape[p[i]];
+  }
+  const innerOut = p[rank - 1]; // the input axis that is contiguous in the output
+  const innerIn = rank - 1; // the axis contiguous in the input
+  const outerAxes = [...Array(rank).keys()].filter((a) => a !== innerOut && a !== innerIn);
+  const { inOffsets, outOffsets } = offsets(outerAxes, shape, inStrides, outStrideOf);
+  if (innerOut === innerIn) {
+    for (let k = 0; k < inOffsets.length; k++) copyBlock(source, target, inOffsets[k], outOffsets[k], shape[innerIn]);
+  } else {
+    for (let k = 0; k < inOffsets.length; k++) {
+      transposeTiles(source, target, inOffsets[k], outOffsets[k], shape[innerOut], shape[innerIn], inStrides[innerOut], outStrideOf[innerIn]);
+    }
+  }
+  return out;
+}
+
+/** The input and output offsets of every index combination of `axes` (odometer order). */
+function offsets(axes: number[], shape: number[], inStrides: number[], outStrideOf: number[]): { inOffsets: Float64Array; outOffsets: Float64Array } {
+  const count = axes.reduce((p, a) => p * shape[a], 1);
+  const inOffsets = new Float64Array(count);
+  const outOffsets = new Float64Array(count);
+  const index = new Array<number>(axes.length).fill(0);
+  let inOffset = 0;
+  let outOffset = 0;
+  for (let n = 0; n < count; n++) {
+    inOffsets[n] = inOffset;
+    outOffsets[n] = outOffset;
+    for (let k = axes.length - 1; k >= 0; k--) {
+      const axis = axes[k];
+      index[k]++;
+      inOffset += inStrides[axis];
+      outOffset += outStrideOf[axis];
+      if (index[k] < shape[axis]) break;
+      inOffset -= inStrides[axis] * shape[axis];
+      outOffset -= outStrideOf[axis] * shape[axis];
+      index[k] = 0;
+    }
+  }
+  return { inOffsets, outOffsets };
+}
+
+/** Copies `length` contiguous elements (the innermost axis stays innermost). */
+function copyBlock(source: Float32Array | Int32Array, target: Float32Array | Int32Array, from: number, to: number, length: number): void {
+  if (length >= 16) target.set(source.subarray(from, from + length), to);
+  else for (let k = 0; k < length; k++) target[to + k] = source[from + k];
+}
+
+/**
+ * Writes `target[to + c·colOut + r] = source[from + r·rowIn + c]` for r < rows, c < cols in
+ * TILE×TILE tiles: a 2-D transpose between the input's innermost axis (c) and the output's (r).
+ */
+function transposeTiles(source: Float32Array | Int32Array, target: Float32Array | Int32Array, from: number, to: number, rows: number, cols: number, rowIn: number, colOut: number): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let c = c0; c < c1; c++) {
+        const o = to + c * colOut;
+        const i = from + c;
+        for (let r = r0; r < r1; r++) target[o + r] = source[i + r * rowIn];
+      }
+    }
+  }
+}
+
+/** Kernel config of bdst's `Transpose` for 'wasm' (float32 / int32; the stock kernel otherwise). */
+export const transposeConfig = withFastPath(Transpose, fastTranspose);
