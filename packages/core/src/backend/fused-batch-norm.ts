@@ -50,10 +50,12 @@ export function installFusedBatchNorm(): void {
 function fusedTrainingCall(layer: BatchNormalizationLayer, input: tf.Tensor): tf.Tensor {
   const epsilon = layer.epsilon;
   let statistics: tf.Tensor[] = [];
-  const normalize = tf.customGrad((x, scale, offset, save) => {
+  const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, scale, offset] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
     const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING_FORWARD, { x, scale, offset }, { epsilon }) as tf.Tensor[];
     statistics = [tf.keep(mean), tf.keep(variance)];
-    save([x as tf.Tensor, scale as tf.Tensor, mean, variance]);
+    save([x, scale, mean, variance]);
     return {
       value: y,
       gradFunc: (dy, saved) => {

@@ -129,7 +129,8 @@ export function randomConvCases(
             batch: small ? 1 : 2 + rng.int(2),
             inHeight: 2 + rng.int(maxSize - 1),
             inWidth: 2 + rng.int(maxSize - 1),
-            inChannels: small ? 1 : 2 + rng.int(3),
+            // 2–9 channels: both sides of the filter gradient's 4-channel switch between paths.
+            inChannels: small ? 1 : 2 + rng.int(8),
             outDepth: options.depthwise ? 1 + rng.int(2) : small ? 1 + rng.int(2) : 2 + rng.int(3),
             filterHeight,
             filterWidth,

@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { planFilterGradient } from './conv-backprop-geometry.js';
 import { convBackpropInfo } from './conv-backprop-info.js';
 import type { ConvBackpropAttrs } from './conv-backprop-info.js';
+import { coveredByTaps, filterGradientByTaps } from './filter-gradient-by-taps.js';
 import { runForwardConv } from './forward-conv.js';
 import { cropWasmTensor, disposeWasmTensor, runWasmKernel, zerosWasmTensor } from './run-wasm-kernel.js';
 
@@ -29,6 +30,7 @@ function conv2DBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backen
     return zerosWasmTensor(backend, [filterHeight, filterWidth, inChannels, outChannels]);
   }
 
+  if (coveredByTaps(info)) return filterGradientByTaps(backend, x, dy, info);
   const { rows, cols } = planFilterGradient(info);
   const cropped = cropWasmTensor(backend, x, [0, 0, 0, 0], [batchSize, rows.inputExtent, cols.inputExtent, inChannels]);
   const xT = runWasmKernel(backend, 'Transpose', { x: cropped }, { perm: [3, 1, 2, 0] });

@@ -2,9 +2,7 @@ import { Transpose, util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { withFastPath } from './fast-path-kernel.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
-
-/** Side of the square tiles the general case copies through (elements). */
-const TILE = 32;
+import { transposeTiles } from './transpose-tiles.js';
 
 /**
  * Drops size-1 axes and merges input axes that stay adjacent and in order in the output, so e.g.
@@ -29,7 +27,7 @@ export function simplifyTranspose(shape: readonly number[], perm: readonly numbe
 /**
  * `Transpose` for the 'wasm' backend (float32 / int32). After {@link simplifyTranspose}: a plain
  * copy; contiguous blocks copied with `set` when the innermost axis stays innermost; otherwise
- * 32×32 tiles between the input's and the output's innermost axes, so both sides are read and
+ * 32×32 tiles ({@link transposeTiles}) between the input's and the output's innermost axes, so both sides are read and
  * written in cache-sized runs. The stock kernel walks element by element with index arithmetic
  * and took ~0.6 s to transpose a 131072×64 matrix — the transposes inside the convolution filter
  * gradient and `matMul(a, b, true)` were slower than the arithmetic. Results are identical (a
@@ -104,24 +102,6 @@ function offsets(axes: number[], shape: number[], inStrides: number[], outStride
 function copyBlock(source: Float32Array | Int32Array, target: Float32Array | Int32Array, from: number, to: number, length: number): void {
   if (length >= 16) target.set(source.subarray(from, from + length), to);
   else for (let k = 0; k < length; k++) target[to + k] = source[from + k];
-}
-
-/**
- * Writes `target[to + c·colOut + r] = source[from + r·rowIn + c]` for r < rows, c < cols in
- * TILE×TILE tiles: a 2-D transpose between the input's innermost axis (c) and the output's (r).
- */
-function transposeTiles(source: Float32Array | Int32Array, target: Float32Array | Int32Array, from: number, to: number, rows: number, cols: number, rowIn: number, colOut: number): void {
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = Math.min(rows, r0 + TILE);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = Math.min(cols, c0 + TILE);
-      for (let c = c0; c < c1; c++) {
-        const o = to + c * colOut;
-        const i = from + c;
-        for (let r = r0; r < r1; r++) target[o + r] = source[i + r * rowIn];
-      }
-    }
-  }
 }
 
 /** Kernel config of bdst's `Transpose` for 'wasm' (float32 / int32; the stock kernel otherwise). */
