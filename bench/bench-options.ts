@@ -19,6 +19,12 @@ export interface BenchOptions {
   augmentBatch: number;
   /** WASM thread counts to run every workload with, in order (default `[1, 2]`). */
   threads: number[];
+  /**
+   * Data-parallel replica counts (`train({ replicas })`, `ReplicaPool`) to run the step workloads
+   * and `epoch-cnn` with, for every thread count, in order (default `[1]`); the augmentation rows
+   * run with 1 only.
+   */
+  replicas: number[];
   /** Also run the PyTorch reference (bench/torch_bench.py) when /usr/bin/python3 has torch (default true). */
   torch: boolean;
   /** Threads PyTorch uses (`torch.set_num_threads`, default 2: the machine's cores). */
@@ -30,7 +36,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--batch 128] [--runs 5] [--big-runs 2] [--epoch-images 10000]
-       [--epoch-runs 1] [--augment-batch 512] [--threads 1,2] [--no-torch] [--torch-threads 2]
+       [--epoch-runs 1] [--augment-batch 512] [--threads 1,2] [--replicas 1,2] [--no-torch] [--torch-threads 2]
        [--only cnn-16-32-64,vgg16,...] [--json out.json]`;
 
 function positiveInteger(flag: string, text: string | undefined): number {
@@ -51,6 +57,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     epochRuns: 1,
     augmentBatch: quick ? 16 : 512,
     threads: [1, 2],
+    replicas: [1],
     torch: true,
     torchThreads: 2,
     only: null,
@@ -82,6 +89,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--threads':
         options.threads = (next() ?? '').split(',').map((t) => positiveInteger(flag, t));
+        break;
+      case '--replicas':
+        options.replicas = (next() ?? '').split(',').map((r) => positiveInteger(flag, r));
         break;
       case '--no-torch':
         options.torch = false;

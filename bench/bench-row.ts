@@ -4,6 +4,8 @@ export interface BenchRow {
   /** 'tfjs' rows carry the WASM thread count; 'torch' rows PyTorch's. */
   engine: 'tfjs' | 'torch';
   threads: number;
+  /** Data-parallel replicas (tfjs rows; each replica on `threads` WASM threads); 1 for torch rows. */
+  replicas: number;
   /** Images per timed run. */
   images: number;
   /** Seconds of each timed run. */

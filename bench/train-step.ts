@@ -13,14 +13,15 @@
  *   one `smallCnn` training step on the same batch (issue 3).
  *
  * Every step workload runs one warm-up step, then `--runs` timed steps; the median is reported.
- * Each workload is timed on every `--threads` count, then in PyTorch, back to back, so the ratios
- * compare runs under the same machine load.
+ * Each workload is timed on every `--threads` count and, for the step workloads and `epoch-cnn`,
+ * every `--replicas` count (data-parallel worker threads: `ReplicaPool.step` / `train({ replicas })`),
+ * then in PyTorch, back to back, so the ratios compare runs under the same machine load.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { createRng, forwardFlops, initBackend, resnet18, SgdMomentum, smallCnn, syntheticDataset, train, trainStep, vgg16 } from '@bdst/core';
+import { createRng, forwardFlops, initBackend, ReplicaPool, resnet18, SgdMomentum, smallCnn, syntheticDataset, train, trainStep, vgg16 } from '@bdst/core';
 import type { BackendInfo } from '@bdst/core';
 import { paperStrongAugment, simclrAugment } from '@bdst/augment';
 import { parseBenchOptions } from './bench-options.js';
@@ -52,36 +53,42 @@ function randomBatch(batch: number, seed: number): { images: tf.Tensor4D; labels
   return { images, labels };
 }
 
-/** Times `runs` training steps of a fresh model (after one warm-up step); seconds per step. */
-async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: number): Promise<number[]> {
+/**
+ * Times `runs` training steps of a fresh model (after one warm-up step); seconds per step. With
+ * `replicas` > 1 the steps are data-parallel (`ReplicaPool.step`; starting the workers is not timed).
+ */
+async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: number, replicas = 1): Promise<number[]> {
   const optimizer = new SgdMomentum({ lr: 0.01, momentum: 0.9, weightDecay: 1e-4 });
   const { images, labels } = randomBatch(batch, 7);
+  const pool = replicas > 1 ? await ReplicaPool.start({ model, optimizer, replicas }) : null;
+  const step = () => (pool ? pool.step(images, labels) : trainStep(model, optimizer, images, labels));
   try {
-    await trainStep(model, optimizer, images, labels);
+    await step();
     const seconds: number[] = [];
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
-      await trainStep(model, optimizer, images, labels);
+      await step();
       seconds.push((performance.now() - start) / 1000);
     }
     return seconds;
   } finally {
+    await pool?.terminate();
     images.dispose();
     optimizer.dispose();
   }
 }
 
-async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number): Promise<BenchRow> {
+async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number, replicas: number): Promise<BenchRow> {
   const model = workload.build();
   try {
-    const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options));
-    return { workload: workload.id, engine: 'tfjs', threads, images: options.batch, seconds, gflop: (3 * forwardFlops(model) * options.batch) / 1e9 };
+    const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options), replicas);
+    return { workload: workload.id, engine: 'tfjs', threads, replicas, images: options.batch, seconds, gflop: (3 * forwardFlops(model) * options.batch) / 1e9 };
   } finally {
     model.dispose();
   }
 }
 
-async function epochRow(options: BenchOptions, threads: number): Promise<BenchRow> {
+async function epochRow(options: BenchOptions, threads: number, replicas: number): Promise<BenchRow> {
   const dataset = syntheticDataset({ size: options.epochImages, seed: 'bench-epoch' });
   const seconds: number[] = [];
   let gflop = 0;
@@ -89,11 +96,11 @@ async function epochRow(options: BenchOptions, threads: number): Promise<BenchRo
     const model = smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64] });
     gflop = (3 * forwardFlops(model) * options.epochImages) / 1e9;
     const start = performance.now();
-    await train(model, dataset, { epochs: 1, batchSize: options.batch, rng: createRng(run + 1) });
+    await train(model, dataset, { epochs: 1, batchSize: options.batch, rng: createRng(run + 1), replicas });
     seconds.push((performance.now() - start) / 1000);
     model.dispose();
   }
-  return { workload: 'epoch-cnn', engine: 'tfjs', threads, images: options.epochImages, seconds, gflop };
+  return { workload: 'epoch-cnn', engine: 'tfjs', threads, replicas, images: options.epochImages, seconds, gflop };
 }
 
 /** Augmentation throughput next to one training step on the same batch (issue 3). */
@@ -119,11 +126,11 @@ async function augmentRows(options: BenchOptions, threads: number): Promise<Benc
         await once();
         seconds.push((performance.now() - start) / 1000);
       }
-      rows.push({ workload: id, engine: 'tfjs', threads, images: options.augmentBatch, seconds, gflop: null });
+      rows.push({ workload: id, engine: 'tfjs', threads, replicas: 1, images: options.augmentBatch, seconds, gflop: null });
     }
     const model = smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64] });
     const seconds = await timeTrainingSteps(model, options.augmentBatch, options.runs);
-    rows.push({ workload: 'augment vs cnn-16-32-64 step', engine: 'tfjs', threads, images: options.augmentBatch, seconds, gflop: (3 * forwardFlops(model) * options.augmentBatch) / 1e9 });
+    rows.push({ workload: 'augment vs cnn-16-32-64 step', engine: 'tfjs', threads, replicas: 1, images: options.augmentBatch, seconds, gflop: (3 * forwardFlops(model) * options.augmentBatch) / 1e9 });
     model.dispose();
   } finally {
     images.dispose();
@@ -141,16 +148,19 @@ function imagesPerSecond(row: BenchRow): number {
 }
 
 function formatTable(rows: BenchRow[]): string {
-  const lines = ['| workload | engine | threads | images | median s | images/s | GFLOP/s | vs torch | vs tfjs 1 thread |', '|---|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| workload | engine | threads | replicas | images | median s | images/s | GFLOP/s | vs torch | vs tfjs 1 thread |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const row of rows) {
     const ips = imagesPerSecond(row);
     const torch = rows.find((r) => r.workload === row.workload && r.engine === 'torch');
-    const single = rows.find((r) => r.workload === row.workload && r.engine === 'tfjs' && r.threads === 1);
+    const single = rows.find((r) => r.workload === row.workload && r.engine === 'tfjs' && r.threads === 1 && r.replicas === 1);
     const gflops = row.gflop == null ? '' : (row.gflop / median(row.seconds)).toFixed(1);
     const vsTorch = row.engine === 'tfjs' && torch ? `${(ips / imagesPerSecond(torch)).toFixed(2)}×` : '';
     const vsSingle = row.engine === 'tfjs' && single && single !== row ? `${(ips / imagesPerSecond(single)).toFixed(2)}×` : '';
     lines.push(
-      `| ${row.workload} | ${row.engine} | ${row.threads} | ${row.images} | ${median(row.seconds).toFixed(3)} | ${ips.toFixed(1)} | ${gflops} | ${vsTorch} | ${vsSingle} |`,
+      `| ${row.workload} | ${row.engine} | ${row.threads} | ${row.replicas} | ${row.images} | ${median(row.seconds).toFixed(3)} | ${ips.toFixed(1)} | ${gflops} | ${vsTorch} | ${vsSingle} |`,
     );
   }
   return lines.join('\n');
@@ -166,26 +176,29 @@ async function main(): Promise<void> {
   console.log(`# bdst training benchmark${options.quick ? ' (--quick)' : ''}`);
   console.log(`machine: ${cpus().length} × ${cpuModel}, Node ${process.version}; torch: ${torch ?? (options.torch ? 'not found' : 'off (--no-torch)')}`);
 
-  const timeOnEveryThreadCount = async (work: (threads: number) => Promise<BenchRow | BenchRow[]>) => {
+  /** Runs `work` for every `--threads` count and (unless `singleReplica`) every `--replicas` count. */
+  const timeOnEveryThreadCount = async (work: (threads: number, replicas: number) => Promise<BenchRow | BenchRow[]>, singleReplica = false) => {
     for (const threads of options.threads) {
-      let measured: BenchRow | BenchRow[];
-      try {
-        info = await initBackend({ threads, quiet: true });
-        measured = await work(info.threads ?? threads);
-      } catch (error) {
-        failures.push(`${(error as Error).message.split('\n')[0]} (threads ${threads})`);
-        console.error(`  failed: ${failures[failures.length - 1]}`);
-        continue;
+      for (const replicas of singleReplica ? [1] : options.replicas) {
+        let measured: BenchRow | BenchRow[];
+        try {
+          info = await initBackend({ threads, quiet: true });
+          measured = await work(info.threads ?? threads, replicas);
+        } catch (error) {
+          failures.push(`${(error as Error).message.split('\n')[0]} (threads ${threads}, replicas ${replicas})`);
+          console.error(`  failed: ${failures[failures.length - 1]}`);
+          continue;
+        }
+        rows.push(...(Array.isArray(measured) ? measured : [measured]));
+        const last = Array.isArray(measured) ? measured[measured.length - 1] : measured;
+        console.error(`  ${last.workload} on ${info.description}, ${replicas} replica(s): ${imagesPerSecond(last).toFixed(1)} images/s`);
       }
-      rows.push(...(Array.isArray(measured) ? measured : [measured]));
-      const last = Array.isArray(measured) ? measured[measured.length - 1] : measured;
-      console.error(`  ${last.workload} on ${info.description}: ${imagesPerSecond(last).toFixed(1)} images/s`);
     }
   };
   const timeTorch = (workload: string, request: { batch: number; runs: number; epochImages?: number }) => {
     if (!torch) return;
     const timing = runTorchWorkload({ workload, threads: options.torchThreads, ...request });
-    rows.push({ workload, engine: 'torch', threads: timing.threads, images: timing.images, seconds: timing.seconds, gflop: rows.find((r) => r.workload === workload)?.gflop ?? null });
+    rows.push({ workload, engine: 'torch', threads: timing.threads, replicas: 1, images: timing.images, seconds: timing.seconds, gflop: rows.find((r) => r.workload === workload)?.gflop ?? null });
     console.error(`  ${workload} in torch (${timing.threads} threads): ${(timing.images / median(timing.seconds)).toFixed(1)} images/s`);
   };
 
@@ -193,18 +206,18 @@ async function main(): Promise<void> {
   const [resnet, ...others] = [STEP_WORKLOADS[3], ...STEP_WORKLOADS.slice(0, 3)];
   for (const workload of others) {
     if (!selected(options, workload.id)) continue;
-    await timeOnEveryThreadCount((threads) => stepRow(workload, options, threads));
+    await timeOnEveryThreadCount((threads, replicas) => stepRow(workload, options, threads, replicas));
     timeTorch(workload.id, { batch: options.batch, runs: workload.runs(options) });
   }
   if (selected(options, 'epoch-cnn')) {
-    await timeOnEveryThreadCount((threads) => epochRow(options, threads));
+    await timeOnEveryThreadCount((threads, replicas) => epochRow(options, threads, replicas));
     timeTorch('epoch-cnn', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
   }
   if (selected(options, 'augment')) {
-    await timeOnEveryThreadCount((threads) => augmentRows(options, threads));
+    await timeOnEveryThreadCount((threads) => augmentRows(options, threads), true);
   }
   if (selected(options, resnet.id)) {
-    await timeOnEveryThreadCount((threads) => stepRow(resnet, options, threads));
+    await timeOnEveryThreadCount((threads, replicas) => stepRow(resnet, options, threads, replicas));
     timeTorch(resnet.id, { batch: options.batch, runs: resnet.runs(options) });
   }
 

@@ -12,3 +12,6 @@ export type { LrSchedule } from './lr-schedule.js';
 export { AbortError, throwIfAborted } from './abort-error.js';
 export { TRAIN_CHECKPOINT_FILE, writeTrainCheckpoint, readTrainCheckpoint } from './train-checkpoint.js';
 export type { TrainCheckpointInfo, LoadedTrainCheckpoint } from './train-checkpoint.js';
+export { ReplicaPool } from './replica-pool.js';
+export type { ReplicaPoolOptions } from './replica-pool.js';
+export { shardSizes } from './shard-sizes.js';

@@ -1,6 +1,7 @@
 import type { Transform } from '../dataset/transform.js';
 import type { Rng } from '../rng/rng.js';
 import { checkLrSchedule, type LrSchedule } from './lr-schedule.js';
+import { resolveReplicaCount } from './replica-count.js';
 
 /**
  * The paper's supervised training hyper-parameters (Section 5.1, "Training and evaluation" and
@@ -69,6 +70,25 @@ export interface TrainOptions {
    * resumes from it, bit-identically to an uninterrupted run.
    */
   checkpointDir?: string;
+  /**
+   * Data-parallel replicas, an integer ≥ 1 (default: the `BDST_REPLICAS` environment variable,
+   * else 1). With R ≥ 2 each batch is split into R contiguous shards computed concurrently — shard
+   * 0 on the calling thread, the others on R − 1 `worker_threads` replicas of the model, each on
+   * its own single-threaded backend — and their gradients are combined weighted by shard size
+   * before one optimizer step ({@link ReplicaPool}). This uses R cores where the WASM kernels use
+   * one; R = the number of cores is the useful maximum (with `initBackend({ threads: 1 })`).
+   *
+   * Same expectation as R = 1: without BatchNorm the step is the full-batch step up to float
+   * rounding; with BatchNorm each shard is normalized with its own batch statistics (as in
+   * PyTorch DistributedDataParallel without SyncBatchNorm) and the moving statistics are the
+   * shard-size-weighted mean of the replicas'. Deterministic for a fixed seed and R (a checkpoint
+   * resumed with the same R is bit-identical; with another R training continues correctly but
+   * not bit-identically). Augmentation and batch assembly stay on the calling thread.
+   *
+   * Needs the 'wasm' or 'cpu' backend: on native TensorFlow (which already uses every core)
+   * `replicas` > 1 is refused with an error, and a `BDST_REPLICAS` default is ignored.
+   */
+  replicas?: number;
   /** Called after every batch. */
   onBatchEnd?: (info: BatchEndInfo) => void;
   /** Called after every epoch (after its checkpoint is written). */
@@ -85,7 +105,13 @@ export interface TrainResult {
 
 /** {@link TrainOptions} with defaults filled in. */
 export type ResolvedTrainOptions = Required<Pick<TrainOptions, 'epochs' | 'rng' | 'batchSize' | 'lr' | 'momentum' | 'weightDecay'>> &
-  Pick<TrainOptions, 'schedule' | 'signal' | 'checkpointDir' | 'onBatchEnd' | 'onEpochEnd'> & { transform: Transform | null };
+  Pick<TrainOptions, 'schedule' | 'signal' | 'checkpointDir' | 'onBatchEnd' | 'onEpochEnd'> & {
+    transform: Transform | null;
+    /** Data-parallel replicas, ≥ 1. */
+    replicas: number;
+    /** Whether `replicas` came from `BDST_REPLICAS` (then ignored on native TensorFlow) rather than the option. */
+    replicasFromEnv: boolean;
+  };
 
 /** Checks {@link TrainOptions} (throws `Error in train: options.<name> …`) and fills in defaults. */
 export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions {
@@ -108,11 +134,12 @@ export function resolveTrainOptions(options: TrainOptions): ResolvedTrainOptions
   if (options.checkpointDir !== undefined && (typeof options.checkpointDir !== 'string' || options.checkpointDir.length === 0)) {
     fail('checkpointDir', 'a non-empty directory path', options.checkpointDir);
   }
+  const { replicas, fromEnv: replicasFromEnv } = resolveReplicaCount('train', options.replicas);
   for (const name of ['onBatchEnd', 'onEpochEnd'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') fail(name, 'a function', options[name]);
   }
   return {
-    epochs, rng, batchSize, lr, momentum, weightDecay, transform,
+    epochs, rng, batchSize, lr, momentum, weightDecay, transform, replicas, replicasFromEnv,
     schedule: options.schedule, signal: options.signal, checkpointDir: options.checkpointDir,
     onBatchEnd: options.onBatchEnd, onEpochEnd: options.onEpochEnd,
   };

@@ -4,6 +4,7 @@ import type { ImageDataset } from '../dataset/image-dataset.js';
 import { AbortError, throwIfAborted } from './abort-error.js';
 import { learningRateAt } from './lr-schedule.js';
 import { checkModelForDataset } from './model-dataset-check.js';
+import { ReplicaPool } from './replica-pool.js';
 import { SgdMomentum } from './sgd-momentum.js';
 import { readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.js';
 import { resolveTrainOptions, type EpochReport, type TrainOptions, type TrainResult } from './train-options.js';
@@ -23,6 +24,10 @@ import { trainStep } from './train-step.js';
  *
  * Modifies `model`'s weights in place (BatchNorm moving statistics included).
  *
+ * With `options.replicas` R ≥ 2, each batch's step is split over R data-parallel replicas on
+ * worker threads ({@link ReplicaPool}); the workers start after the checkpoint is read and are
+ * terminated when the call returns or throws (abort included).
+ *
  * @throws Error naming the bad argument before any work; an `AbortError` (name 'AbortError')
  *   between batches when `options.signal` fires.
  */
@@ -31,11 +36,20 @@ export async function train(model: tfl.LayersModel, dataset: ImageDataset, optio
   checkModelForDataset('train', model, dataset, true);
   if (dataset.length === 0) throw new Error('Error in train: dataset must hold at least one image, but it is empty');
   throwIfAborted(o.signal, 'train');
+  const backend = tf.getBackend();
+  let replicas = o.replicas;
+  if (replicas > 1 && backend !== 'wasm' && backend !== 'cpu') {
+    if (!o.replicasFromEnv) {
+      throw new Error(`Error in train: options.replicas ${replicas} needs the 'wasm' or 'cpu' backend, but the active backend is '${backend}' (native TensorFlow already uses every core: use replicas 1)`);
+    }
+    replicas = 1; // a BDST_REPLICAS default does not apply to native TensorFlow
+  }
 
   const optimizer = new SgdMomentum({ lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay });
   const settings = { batchSize: o.batchSize, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, schedule: o.schedule ?? null, images: dataset.length };
   let history: EpochReport[] = [];
   let resumedFromEpoch: number | null = null;
+  let pool: ReplicaPool | null = null;
   try {
     if (o.checkpointDir !== undefined) {
       const checkpoint = await readTrainCheckpoint<EpochReport>(o.checkpointDir);
@@ -59,6 +73,7 @@ export async function train(model: tfl.LayersModel, dataset: ImageDataset, optio
 
     const n = dataset.length;
     const batches = Math.ceil(n / o.batchSize);
+    if (replicas > 1 && (resumedFromEpoch ?? 0) < o.epochs) pool = await ReplicaPool.start({ model, optimizer, replicas });
     for (let epoch = (resumedFromEpoch ?? 0) + 1; epoch <= o.epochs; epoch++) {
       optimizer.lr = learningRateAt(o.lr, o.schedule, epoch);
       const epochRng = o.rng.fork(`epoch-${epoch}`);
@@ -75,7 +90,7 @@ export async function train(model: tfl.LayersModel, dataset: ImageDataset, optio
           const { images, labels } = next.value;
           let step;
           try {
-            step = await trainStep(model, optimizer, images, labels);
+            step = pool ? await pool.step(images, labels) : await trainStep(model, optimizer, images, labels);
           } finally {
             images.dispose();
           }
@@ -104,6 +119,7 @@ export async function train(model: tfl.LayersModel, dataset: ImageDataset, optio
     }
     return { history, resumedFromEpoch };
   } finally {
+    await pool?.terminate();
     optimizer.dispose();
   }
 }

@@ -9,25 +9,29 @@ const ROOT = resolve(__dirname, '../../../..');
 
 /** Smoke-runs `npm run bench -- --quick` (bench/train-step.ts) on a few workloads and reads its JSON. */
 describe('bench/train-step.ts --quick', () => {
-  it('times the CNN step, an epoch and the augmentations and reports finite throughputs', () => {
+  it('times the CNN step and an epoch on 1 and 2 replicas, and the augmentations, and reports finite throughputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bdst-bench-'));
     try {
       const json = join(dir, 'bench.json');
       const stdout = execFileSync(
         process.execPath,
-        ['--conditions', 'source', '--import', 'tsx', 'bench/train-step.ts', '--quick', '--only', 'cnn-16-32-64,epoch-cnn,augment', '--threads', '1', '--json', json],
+        ['--conditions', 'source', '--import', 'tsx', 'bench/train-step.ts', '--quick', '--only', 'cnn-16-32-64,epoch-cnn,augment', '--threads', '1', '--replicas', '1,2', '--json', json],
         { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 110_000 },
       );
       expect(stdout).toContain('| workload | engine |');
       const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
       const tfjs = report.rows.filter((r) => r.engine === 'tfjs');
-      expect(tfjs.map((r) => r.workload)).toEqual([
-        'cnn-16-32-64',
-        'epoch-cnn',
-        'augment paperStrongAugment',
-        'augment simclrAugment(32)',
-        'augment vs cnn-16-32-64 step',
+      expect(tfjs.map((r) => `${r.workload} ×${r.replicas}`)).toEqual([
+        'cnn-16-32-64 ×1',
+        'cnn-16-32-64 ×2',
+        'epoch-cnn ×1',
+        'epoch-cnn ×2',
+        'augment paperStrongAugment ×1',
+        'augment simclrAugment(32) ×1',
+        'augment vs cnn-16-32-64 step ×1',
       ]);
+      // The 2-replica row is compared with the 1-thread, 1-replica row.
+      expect(stdout).toMatch(/\| cnn-16-32-64 \| tfjs \| 1 \| 2 \| 4 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (?:[\d.]+×)? \| [\d.]+× \|/);
       for (const row of report.rows) {
         expect(row.seconds.length, row.workload).toBeGreaterThan(0);
         for (const s of row.seconds) expect(s > 0 && Number.isFinite(s), `${row.workload} ${s}`).toBe(true);
@@ -39,7 +43,7 @@ describe('bench/train-step.ts --quick', () => {
       expect(step.gflop).toBeLessThan(3 * 4 * 8e-3);
       if (report.torch != null) {
         expect(report.rows.filter((r) => r.engine === 'torch').map((r) => r.workload)).toEqual(['cnn-16-32-64', 'epoch-cnn']);
-        expect(stdout).toMatch(/\| cnn-16-32-64 \| tfjs \| 1 \| 4 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+        expect(stdout).toMatch(/\| cnn-16-32-64 \| tfjs \| 1 \| 1 \| 4 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
       } else {
         console.warn('train-bench.test: /usr/bin/python3 has no torch; the PyTorch reference was not exercised');
       }

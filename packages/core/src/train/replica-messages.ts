@@ -1,0 +1,58 @@
+import type { ShardGradients } from './shard-gradients.js';
+
+/**
+ * The messages {@link ReplicaPool} (main thread) and its replica workers (`replica-worker.ts`)
+ * exchange. One request is in flight per worker at a time; every request gets exactly one reply
+ * (its result or a {@link ReplicaFailure}).
+ *
+ * Protocol: `init` once (→ `ready`), then one `step` per batch (→ `gradients`). Arrays of weights
+ * follow `model.weights` order; gradients `model.trainableWeights` order; moving statistics
+ * `model.nonTrainableWeights` order — the worker's model is rebuilt from the main model's
+ * topology, so the orders agree (`ready` reports the shapes, which the pool checks).
+ */
+
+/** Main → worker: build the replica model and start the backend. */
+export interface ReplicaInit {
+  type: 'init';
+  /** `model.toJSON(null, false)` of the main model (Keras-style topology, no weights). */
+  topology: object;
+  /** The tfjs backend the main thread trains on; the worker uses the same, single-threaded. */
+  backend: 'wasm' | 'cpu';
+}
+
+/** Main → worker: compute the loss and gradients of one shard with these weights. */
+export interface ReplicaStep {
+  type: 'step';
+  /** Every weight of the model (trainable and moving statistics), `model.weights` order. */
+  weights: Float32Array[];
+  /** The shard's images, NHWC float32, `shape[0]` ≥ 1 images. */
+  images: Float32Array;
+  /** `[n, H, W, C]` of `images`. */
+  shape: [number, number, number, number];
+  /** n class indices. */
+  labels: Int32Array;
+}
+
+/** Worker → main: the replica is ready; its weight shapes in `model.weights` order. */
+export interface ReplicaReady {
+  type: 'ready';
+  weightShapes: number[][];
+  /** How many of the weights are trainable (the rest are moving statistics and frozen weights). */
+  trainable: number;
+}
+
+/** Worker → main: the result of a {@link ReplicaStep}. */
+export interface ReplicaGradients extends ShardGradients {
+  type: 'gradients';
+}
+
+/** Worker → main: the request failed. */
+export interface ReplicaFailure {
+  type: 'error';
+  message: string;
+}
+
+/** What the main thread posts to a replica worker. */
+export type ReplicaRequest = ReplicaInit | ReplicaStep;
+/** What a replica worker posts back. */
+export type ReplicaReply = ReplicaReady | ReplicaGradients | ReplicaFailure;

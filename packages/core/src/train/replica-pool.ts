@@ -1,0 +1,281 @@
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { ReplicaGradients, ReplicaReady, ReplicaReply, ReplicaRequest } from './replica-messages.js';
+import { replicaWorkerEntry, type ReplicaWorkerEntry } from './replica-worker-entry.js';
+import { SgdMomentum } from './sgd-momentum.js';
+import { shardGradients, type ShardGradients } from './shard-gradients.js';
+import { shardSizes } from './shard-sizes.js';
+import type { TrainStepResult } from './train-step.js';
+
+/** Options of {@link ReplicaPool.start}. */
+export interface ReplicaPoolOptions {
+  /** The model to train; the pool updates its weights in place (the main thread's replica). */
+  model: tfl.LayersModel;
+  /** Applies the combined gradients on the main thread (its `lr` may change between steps). */
+  optimizer: SgdMomentum;
+  /**
+   * Data-parallel replicas, including the main thread: an integer ≥ 1 (1 = no worker; the step
+   * then equals {@link trainStep}). One per CPU core is the useful maximum.
+   */
+  replicas: number;
+}
+
+/** One worker thread and the request it is answering (one at a time). */
+interface Replica {
+  worker: Worker;
+  pending: { resolve: (reply: ReplicaReply) => void; reject: (error: Error) => void } | null;
+  /** Set once the worker exited or failed; later requests are refused with it. */
+  failure: Error | null;
+}
+
+/**
+ * Data-parallel training on worker threads: `replicas − 1` `worker_threads` Workers, each with a
+ * copy of the model on its own single-threaded backend (the main thread's backend, 'wasm' or
+ * 'cpu'), and the main thread as replica 0. {@link ReplicaPool.step} is {@link trainStep} with the
+ * batch split over the replicas, so it uses several cores even where the kernels use one
+ * (`train({ replicas })` runs on it):
+ *
+ * 1. the batch of B images is cut into contiguous shards ({@link shardSizes}: sizes differ by at
+ *    most one, the first larger); shard 0 stays on the main thread, shard r goes to worker r,
+ *    together with all the model's current weights (`model.weights`, copied);
+ * 2. every replica computes the mean cross-entropy of its shard and its gradients in training
+ *    mode, concurrently;
+ * 3. the main thread combines the gradients weighted by shard size, Σ n_r·g_r / B (in float64, in
+ *    replica order, rounded once to float32) — the gradient of the full batch's mean loss up to
+ *    float rounding — and applies `optimizer` to its model;
+ * 4. the BatchNorm moving mean / variance become the same size-weighted mean of the replicas'
+ *    updated values. As in PyTorch DistributedDataParallel without SyncBatchNorm, BatchNorm
+ *    normalizes each shard with that shard's own batch statistics, so a model with BatchNorm
+ *    trains like one with a smaller BatchNorm batch (same expectation, slightly more noise);
+ *    without BatchNorm the step equals the single-thread step up to rounding.
+ *
+ * Deterministic: for a fixed replica count the shards, the kernels (single-threaded) and the order
+ * of every sum are fixed, so the weights are bit-identical run to run.
+ *
+ * Workers are `unref`'d while idle (an idle pool never keeps the process alive) and ref'd while a
+ * request is in flight. Call {@link ReplicaPool.terminate} when done; a worker that crashes fails
+ * the pending step with an error naming it, and the pool refuses further steps.
+ *
+ * @example
+ * const pool = await ReplicaPool.start({ model, optimizer, replicas: 2 });
+ * try { for (const { images, labels } of batches) await pool.step(images, labels); } finally { await pool.terminate(); }
+ */
+export class ReplicaPool {
+  /** Replicas including the main thread. */
+  readonly replicas: number;
+  private readonly model: tfl.LayersModel;
+  private readonly optimizer: SgdMomentum;
+  private readonly workers: Replica[];
+  private busy = false;
+  private terminated = false;
+
+  private constructor(options: ReplicaPoolOptions, workers: Replica[]) {
+    this.replicas = options.replicas;
+    this.model = options.model;
+    this.optimizer = options.optimizer;
+    this.workers = workers;
+  }
+
+  /**
+   * Starts `replicas − 1` workers and builds the model in each (from `model.toJSON()`, so any
+   * model of standard tfjs-layers layers); resolves when all are ready.
+   *
+   * @throws Error naming the bad option; when the active backend is neither 'wasm' nor 'cpu'
+   *   (native TensorFlow already uses every core); when a worker cannot start.
+   */
+  static async start(options: ReplicaPoolOptions): Promise<ReplicaPool> {
+    if (options === null || typeof options !== 'object') throw new Error(`Error in ReplicaPool.start: options must be an object { model, optimizer, replicas }, but got ${String(options)}`);
+    const { model, optimizer, replicas } = options;
+    if (!(model instanceof tfl.LayersModel)) throw new Error(`Error in ReplicaPool.start: options.model must be a tf.LayersModel, but got ${String(model)}`);
+    if (!(optimizer instanceof SgdMomentum)) throw new Error(`Error in ReplicaPool.start: options.optimizer must be an SgdMomentum, but got ${String(optimizer)}`);
+    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`Error in ReplicaPool.start: options.replicas must be an integer ≥ 1, but got ${String(replicas)}`);
+    const backend = tf.getBackend();
+    if (replicas > 1 && backend !== 'wasm' && backend !== 'cpu') {
+      throw new Error(
+        `Error in ReplicaPool.start: options.replicas ${replicas} needs the 'wasm' or 'cpu' backend, but the active backend is '${backend}' (native TensorFlow already uses every core: use replicas 1)`,
+      );
+    }
+    const workers: Replica[] = [];
+    const pool = new ReplicaPool(options, workers);
+    if (replicas === 1) return pool;
+    try {
+      const entry = replicaWorkerEntry();
+      for (let r = 1; r < replicas; r++) workers.push(spawn(entry, r));
+      const topology = model.toJSON(null, false) as object;
+      const init: ReplicaRequest = { type: 'init', topology, backend: backend as 'wasm' | 'cpu' };
+      const readies = await Promise.all(workers.map((w, i) => request(w, i + 1, init, [])));
+      const shapes = model.weights.map((w) => w.shape.join('×')).join(', ');
+      readies.forEach((ready, i) => {
+        const { weightShapes, trainable } = ready as ReplicaReady;
+        if (weightShapes.map((s) => s.join('×')).join(', ') !== shapes || trainable !== model.trainableWeights.length) {
+          throw new Error(`Error in ReplicaPool.start: replica ${i + 1} rebuilt the model with other weights ([${weightShapes.map((s) => s.join('×')).join(', ')}] vs [${shapes}])`);
+        }
+      });
+    } catch (error) {
+      await pool.terminate();
+      throw error;
+    }
+    return pool;
+  }
+
+  /**
+   * One data-parallel training step (see the class doc): splits the batch over the replicas,
+   * combines their gradients and BatchNorm statistics, and applies one optimizer update to the
+   * model. Same contract as {@link trainStep}: disposes everything it creates, the caller still
+   * owns `images`; one step at a time.
+   *
+   * @param images NHWC float32 in [0, 1], `[B, H, W, C]` matching the model input, B ≥ 1.
+   * @param labels B class indices in [0, numClasses).
+   * @returns the mean cross-entropy over the batch and the correct count, before the update.
+   */
+  async step(images: tf.Tensor4D, labels: Int32Array): Promise<TrainStepResult> {
+    if (this.terminated) throw new Error('Error in ReplicaPool.step: the pool was terminated');
+    if (this.busy) throw new Error('Error in ReplicaPool.step: a step is already running (await it before the next)');
+    if (!(images instanceof tf.Tensor) || images.rank !== 4) throw new Error(`Error in ReplicaPool.step: images must be a rank-4 NHWC tensor, but got ${images instanceof tf.Tensor ? `rank ${images.rank}` : String(images)}`);
+    if (!(labels instanceof Int32Array) || labels.length !== images.shape[0]) {
+      throw new Error(`Error in ReplicaPool.step: labels must be an Int32Array with one label per image (${images.shape[0]}), but got ${labels instanceof Int32Array ? `length ${labels.length}` : String(labels)}`);
+    }
+    if (images.shape[0] < 1) throw new Error('Error in ReplicaPool.step: images must hold at least one image, but the batch is empty');
+    this.busy = true;
+    try {
+      return await this.stepNow(images, labels);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stops the workers (idempotent). Later steps throw. */
+  async terminate(): Promise<void> {
+    this.terminated = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private async stepNow(images: tf.Tensor4D, labels: Int32Array): Promise<TrainStepResult> {
+    const batch = images.shape[0];
+    const sizes = shardSizes(batch, this.replicas);
+    const [, h, w, c] = images.shape;
+    const pixels = h * w * c;
+
+    // 1. Post every non-empty worker shard with the current weights (structured-clone copies:
+    //    backend data() may be the tensor's own storage, so it is never transferred).
+    const remote: Array<Promise<ReplicaReply> | null> = [];
+    if (sizes[1] > 0) {
+      const weights = await Promise.all(this.model.weights.map(async (v) => (await v.read().data()) as Float32Array));
+      const hostImages = (await images.data()) as Float32Array;
+      let offset = sizes[0];
+      this.workers.forEach((replica, i) => {
+        const n = sizes[i + 1];
+        if (n === 0) {
+          remote.push(null);
+          return;
+        }
+        const shard = hostImages.slice(offset * pixels, (offset + n) * pixels);
+        const shardLabels = labels.slice(offset, offset + n);
+        const reply = request(replica, i + 1, { type: 'step', weights, images: shard, shape: [n, h, w, c], labels: shardLabels }, [shard.buffer, shardLabels.buffer]);
+        reply.catch(() => undefined); // handled below; a worker may fail before shard 0 is done
+        remote.push(reply);
+        offset += n;
+      });
+    }
+
+    // 2. Shard 0 on this thread, meanwhile (on a failure, let the workers finish first, so the
+    //    pool stays usable and no reply arrives for a later step).
+    let local: ShardGradients;
+    try {
+      local = await this.localShard(images, labels, sizes[0]);
+    } catch (error) {
+      await Promise.allSettled(remote);
+      throw error;
+    }
+
+    // 3. Combine in replica order: Σ n_r·x_r / B in float64, rounded once to float32.
+    const replies = (await settleAll(remote)) as Array<ReplicaGradients | null>;
+    const parts = [{ n: sizes[0], ...local }, ...replies.flatMap((reply, i) => (reply ? [{ n: sizes[i + 1], ...reply }] : []))];
+    const combine = (pick: (part: (typeof parts)[number]) => Float32Array): Float32Array => {
+      const first = pick(parts[0]);
+      const sum = new Float64Array(first.length);
+      for (const part of parts) {
+        const values = pick(part);
+        for (let j = 0; j < sum.length; j++) sum[j] += part.n * values[j];
+      }
+      const out = new Float32Array(sum.length);
+      for (let j = 0; j < sum.length; j++) out[j] = sum[j] / batch;
+      return out;
+    };
+    const variables = this.model.trainableWeights.map((v) => v.read() as tf.Variable);
+    const grads = variables.map((v, k) => tf.tensor(combine((p) => p.grads[k]), v.shape, 'float32'));
+    try {
+      this.optimizer.applyGradients(variables, grads);
+    } finally {
+      tf.dispose(grads);
+    }
+    if (parts.length > 1) {
+      this.model.nonTrainableWeights.forEach((v, k) => {
+        const value = tf.tensor(combine((p) => p.nonTrainable[k]), v.read().shape, 'float32');
+        v.write(value);
+        value.dispose();
+      });
+    }
+    let lossSum = 0;
+    let correct = 0;
+    for (const part of parts) {
+      lossSum += part.n * part.loss;
+      correct += part.correct;
+    }
+    return { loss: lossSum / batch, correct };
+  }
+
+  /** Loss, gradients and updated moving statistics of the first `n` images (shard 0), on the host. */
+  private async localShard(images: tf.Tensor4D, labels: Int32Array, n: number): Promise<ShardGradients> {
+    const shard = n === images.shape[0] ? images : tf.slice(images, 0, n);
+    try {
+      return await shardGradients(this.model, shard, n === labels.length ? labels : labels.subarray(0, n));
+    } finally {
+      if (shard !== images) shard.dispose();
+    }
+  }
+}
+
+/** Starts replica `index`'s worker, unref'd until a request is in flight. */
+function spawn(entry: ReplicaWorkerEntry, index: number): Replica {
+  const worker = new Worker(entry.script, { eval: entry.eval, name: `bdst-replica-${index}` });
+  const replica: Replica = { worker, pending: null, failure: null };
+  worker.unref();
+  const fail = (error: Error) => {
+    replica.failure ??= error;
+    const pending = replica.pending;
+    replica.pending = null;
+    pending?.reject(replica.failure);
+  };
+  worker.on('message', (reply: ReplicaReply) => {
+    const pending = replica.pending;
+    replica.pending = null;
+    worker.unref();
+    if (!pending) return;
+    if (reply.type === 'error') pending.reject(new Error(`ReplicaPool: replica ${index} failed: ${reply.message}`));
+    else pending.resolve(reply);
+  });
+  worker.on('error', (error: Error) => fail(new Error(`ReplicaPool: replica ${index} crashed: ${error.message}`)));
+  worker.on('exit', (code) => fail(new Error(`ReplicaPool: replica ${index} exited (code ${code})`)));
+  return replica;
+}
+
+/** Posts one request to a replica and resolves with its reply; the worker is ref'd meanwhile. */
+function request(replica: Replica, index: number, message: ReplicaRequest, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
+  if (replica.failure) return Promise.reject(replica.failure);
+  if (replica.pending) return Promise.reject(new Error(`ReplicaPool: replica ${index} is already answering a request`));
+  return new Promise<ReplicaReply>((resolve, reject) => {
+    replica.pending = { resolve, reject };
+    replica.worker.ref();
+    replica.worker.postMessage(message, transfer);
+  });
+}
+
+/** Like Promise.all, but waits for every promise to settle before rejecting with the first error. */
+async function settleAll<T>(promises: Array<Promise<T> | null>): Promise<Array<T | null>> {
+  const settled = await Promise.allSettled(promises.map((p) => p ?? Promise.resolve(null)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T | null>).value);
+}

@@ -1,0 +1,72 @@
+/**
+ * Entry point of a data-parallel replica: a `worker_threads` Worker started by
+ * {@link ReplicaPool} (built to `dist/replica-worker.{js,cjs}`; run from this `.ts` file under tsx
+ * when bdst runs from its sources). It owns a copy of the model and a single-threaded backend and
+ * answers the requests of `replica-messages.ts`: `init` rebuilds the model from the main model's
+ * topology; each `step` loads the sent weights, computes the shard's loss and gradients in
+ * training mode ({@link shardGradients}) and returns them with the updated moving statistics.
+ * It never updates weights itself: the main thread owns the optimizer.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '../backend/init-backend.js';
+import { shardGradients } from './shard-gradients.js';
+import type { ReplicaInit, ReplicaReply, ReplicaRequest, ReplicaStep } from './replica-messages.js';
+
+const port = parentPort;
+if (port === null) throw new Error('replica-worker: this file is the entry of a ReplicaPool worker thread; it cannot run on the main thread');
+
+let model: tfl.LayersModel | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (request: ReplicaRequest) => {
+  queue = queue.then(async () => {
+    let reply: ReplicaReply;
+    const transfer: ArrayBuffer[] = [];
+    try {
+      reply = request.type === 'init' ? await init(request) : await step(request, transfer);
+    } catch (error) {
+      reply = { type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    }
+    port.postMessage(reply, transfer);
+  });
+});
+
+async function init(request: ReplicaInit): Promise<ReplicaReply> {
+  await initBackend({ backend: request.backend, threads: 1, quiet: true });
+  model?.dispose();
+  model = await tfl.models.modelFromJSON({ modelTopology: withZeroInitializers(request.topology) } as Parameters<typeof tfl.models.modelFromJSON>[0]);
+  return { type: 'ready', weightShapes: model.weights.map((w) => w.shape.map(Number)), trainable: model.trainableWeights.length };
+}
+
+async function step(request: ReplicaStep, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
+  if (model === null) throw new Error('replica-worker: got a step before init');
+  const m = model;
+  m.weights.forEach((w, i) => {
+    const value = tf.tensor(request.weights[i], w.read().shape, 'float32');
+    w.write(value);
+    value.dispose();
+  });
+  const images = tf.tensor4d(request.images, request.shape, 'float32');
+  try {
+    const result = await shardGradients(m, images, request.labels);
+    for (const values of [...result.grads, ...result.nonTrainable]) transfer.push(values.buffer as ArrayBuffer);
+    return { type: 'gradients', ...result };
+  } finally {
+    images.dispose();
+  }
+}
+
+/**
+ * The topology with every `*_initializer` replaced by zeros: the replica's weights are always
+ * overwritten before use, so this skips drawing random initial values (seconds for a large model)
+ * and accepts initializers only the main thread knows.
+ */
+function withZeroInitializers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withZeroInitializers);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key, key.endsWith('_initializer') && v !== null ? { class_name: 'Zeros', config: {} } : withZeroInitializers(v)]),
+  );
+}
