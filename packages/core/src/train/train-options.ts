@@ -75,8 +75,10 @@ export interface TrainOptions {
    * else 1). With R ≥ 2 each batch is split into R contiguous shards computed concurrently — shard
    * 0 on the calling thread, the others on R − 1 `worker_threads` replicas of the model, each on
    * its own single-threaded backend — and their gradients are combined weighted by shard size
-   * before one optimizer step ({@link ReplicaPool}). This uses R cores where the WASM kernels use
-   * one; R = the number of cores is the useful maximum (with `initBackend({ threads: 1 })`).
+   * before one optimizer step (`ReplicaPool` of @bdst/core). This uses R cores where the WASM
+   * kernels use one; R = the number of cores is the useful maximum (with
+   * `initBackend({ threads: 1 })`: each replica is single-threaded, and more WASM threads on the
+   * calling thread would compete with the workers for the same cores).
    *
    * Same expectation as R = 1: without BatchNorm the step is the full-batch step up to float
    * rounding; with BatchNorm each shard is normalized with its own batch statistics (as in
