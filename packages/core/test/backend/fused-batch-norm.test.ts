@@ -17,11 +17,11 @@ interface BatchNormRun {
  * One training-mode forward + backward of a BatchNormalization layer on `backend`: on 'wasm' the
  * fused kernels run, on 'cpu' tfjs-layers' own moments + batchNormalization chain.
  */
-async function runBatchNorm(backend: 'wasm' | 'cpu', shape: number[], seed: string): Promise<BatchNormRun> {
+async function runBatchNorm(backend: 'wasm' | 'cpu', shape: number[], seed: string, offset = 1.5): Promise<BatchNormRun> {
   await initBackend({ backend, threads: 1, quiet: true });
   const rng = createRng(seed);
   const channels = shape[shape.length - 1];
-  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * 3 + 1.5);
+  const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal() * 3 + offset);
   const upstream = Float32Array.from({ length: values.length }, () => rng.uniform(-1, 1));
   const holder = tfl.sequential({ layers: [tfl.layers.batchNormalization({ inputShape: shape.slice(1), axis: -1, momentum: 0.9, epsilon: 1e-5 })] });
   const layer = holder.layers[0];
@@ -63,15 +63,16 @@ function expectClose(actual: Float32Array, expected: Float32Array, tolerance: nu
 }
 
 describe('fused training-mode BatchNorm on wasm equals tfjs-layers on cpu', () => {
-  const cases = [
+  const cases: Array<{ label: string; shape: number[]; offset?: number }> = [
     { label: 'NHWC conv activations [6, 5, 4, 3]', shape: [6, 5, 4, 3] },
     { label: 'dense activations [32, 7]', shape: [32, 7] },
     { label: 'a single image per channel row [1, 2, 2, 5]', shape: [1, 2, 2, 5] },
+    { label: 'activations far from zero (mean 300, std 3: Σx² cancellation) [16, 4, 4, 3]', shape: [16, 4, 4, 3], offset: 300 },
   ];
   for (const c of cases) {
     it(`${c.label}: output, dx, dGamma, dBeta and the moving statistics`, async () => {
-      const cpu = await runBatchNorm('cpu', c.shape, c.label);
-      const wasm = await runBatchNorm('wasm', c.shape, c.label);
+      const cpu = await runBatchNorm('cpu', c.shape, c.label, c.offset);
+      const wasm = await runBatchNorm('wasm', c.shape, c.label, c.offset);
       expectClose(wasm.y, cpu.y, 1e-5, 'y');
       expectClose(wasm.dx, cpu.dx, 1e-4, 'dx');
       expectClose(wasm.dGamma, cpu.dGamma, 1e-4, 'dGamma');

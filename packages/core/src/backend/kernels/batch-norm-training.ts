@@ -20,8 +20,8 @@ function rowsAndChannels(kernel: string, x: TensorInfo, perChannel: TensorInfo[]
 
 /**
  * Training-mode batch normalisation over every axis but the last (NHWC BatchNorm), in one kernel:
- * the per-channel batch mean and biased variance (two passes, float64 accumulators, as
- * `tf.moments`), then `y = (x − mean) / sqrt(variance + epsilon) · scale + offset`. Replaces the
+ * the per-channel batch mean and biased variance (one pass of float64 sums of x and x², as
+ * `tf.moments` defines them), then `y = (x − mean) / sqrt(variance + epsilon) · scale + offset`. Replaces the
  * `moments` + `batchNormalization` chain of tfjs-layers' `BatchNormalization` (see
  * `fused-batch-norm.ts`).
  */
@@ -37,23 +37,26 @@ function batchNormTrainingForward({ inputs, backend, attrs }: WasmKernelArgs): T
   const ys = backend.typedArrayFromHeap(y) as Float32Array;
   const gamma = backend.typedArrayFromHeap(scale) as Float32Array;
   const beta = backend.typedArrayFromHeap(offset) as Float32Array;
-  const acc = new Float64Array(channels);
+  // One pass for Σx and Σx² (float64: for float32 activations the cancellation in Σx²/M − mean²
+  // costs nothing measurable), one to write y — the kernel is memory-bound.
+  const sum = new Float64Array(channels);
+  const sumSquares = new Float64Array(channels);
   const size = rows * channels;
-  for (let i = 0; i < size; i += channels) for (let c = 0; c < channels; c++) acc[c] += xs[i + c];
-  const mean = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) mean[c] = rows > 0 ? acc[c] / rows : 0;
-  acc.fill(0);
   for (let i = 0; i < size; i += channels) {
     for (let c = 0; c < channels; c++) {
-      const d = xs[i + c] - mean[c];
-      acc[c] += d * d;
+      const v = xs[i + c];
+      sum[c] += v;
+      sumSquares[c] += v * v;
     }
   }
+  const mean = new Float32Array(channels);
   const variance = new Float32Array(channels);
   const factor = new Float32Array(channels);
   const shift = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
-    variance[c] = rows > 0 ? acc[c] / rows : 0;
+    const m = rows > 0 ? sum[c] / rows : 0;
+    mean[c] = m;
+    variance[c] = rows > 0 ? Math.max(0, sumSquares[c] / rows - m * m) : 0;
     factor[c] = gamma[c] / Math.sqrt(variance[c] + epsilon);
     shift[c] = beta[c] - mean[c] * factor[c];
   }
