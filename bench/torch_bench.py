@@ -12,12 +12,19 @@ Workloads (NHWC on the TypeScript side, NCHW here; same layers, same sizes):
   resnet18       kuangliu/pytorch-cifar ResNet18(); one SGD step
   epoch-cnn      one epoch of smallCnn (16-32-64) over N uint8 images: shuffle, uint8 -> float /255,
                  SGD steps of the batch size (the last batch may be smaller)
+  selftrain-iteration
+                 one Algorithm 1 iteration (n = 1, k = 0.3) of smallCnn (16-32-64) over N uint8 images,
+                 20% labeled: eval-mode pseudo-labels of RCS0.5+VFlip views of the labeled images
+                 (a per-image half-area crop, aspect in [3/4, 4/3], bilinear resize, vertical flip)
+                 and of the unlabeled images (batches of 256), the 30% most confident per class,
+                 one training epoch on them
 
 Run: /usr/bin/python3 bench/torch_bench.py --workload cnn-16-32-64 --batch 128 --runs 3 --threads 2
 Needs only torch (Debian's python3-torch); never a runtime dependency of bdst.
 """
 import argparse
 import json
+import math
 import time
 
 import torch
@@ -99,7 +106,7 @@ class ResNet18(nn.Module):
 def build(workload):
     if workload.startswith('cnn-'):
         return SmallCnn([int(w) for w in workload[4:].split('-')])
-    if workload == 'epoch-cnn':
+    if workload in ('epoch-cnn', 'selftrain-iteration'):
         return SmallCnn([16, 32, 64])
     if workload == 'vgg16':
         return Vgg16()
@@ -146,6 +153,52 @@ def time_epoch(model, optimizer, batch, size, images_count, runs):
     return seconds
 
 
+def strong_view(image, generator):
+    """RCS0.5+VFlip of one CHW float image: a crop of half the area, resized back, flipped upside down."""
+    _, h, w = image.shape
+    area = 0.5 * h * w
+    log_ratio = torch.empty(1).uniform_(math.log(3 / 4), math.log(4 / 3), generator=generator).item()
+    ratio = math.exp(log_ratio)
+    cw = min(w, max(1, round(math.sqrt(area * ratio))))
+    ch = min(h, max(1, round(math.sqrt(area / ratio))))
+    top = int(torch.randint(0, h - ch + 1, (1,), generator=generator))
+    left = int(torch.randint(0, w - cw + 1, (1,), generator=generator))
+    crop = image[:, top:top + ch, left:left + cw].unsqueeze(0)
+    return F.interpolate(crop, size=(h, w), mode='bilinear', align_corners=False)[0].flip(1)
+
+
+def time_selftrain_iteration(model, optimizer, batch, size, images_count, runs, fraction=0.3, classes=10):
+    generator = torch.Generator().manual_seed(0)
+    data = torch.randint(0, 256, (images_count, size, size, 3), dtype=torch.uint8, generator=generator)
+    labeled = images_count // 5
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        model.eval()
+        probabilities = []
+        with torch.no_grad():
+            for begin in range(0, images_count, 256):
+                x = data[begin:begin + 256].permute(0, 3, 1, 2).float().div_(255)
+                if begin < labeled:
+                    x = torch.stack([strong_view(img, generator) if begin + i < labeled else img for i, img in enumerate(x)])
+                probabilities.append(F.softmax(model(x), dim=1))
+        confidence, predicted = torch.cat(probabilities).max(dim=1)
+        per_class = math.ceil(fraction * images_count / classes)
+        chosen = []
+        for c in range(classes):
+            members = (predicted == c).nonzero().flatten()
+            order = torch.argsort(confidence[members], descending=True, stable=True)
+            chosen.append(members[order[:per_class]])
+        chosen = torch.cat(chosen)
+        model.train()
+        order = chosen[torch.randperm(len(chosen), generator=generator)]
+        for begin in range(0, len(order), batch):
+            index = order[begin:begin + batch]
+            sgd_step(model, optimizer, data[index].permute(0, 3, 1, 2).float().div_(255), predicted[index])
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--workload', action='append', required=True)
@@ -163,6 +216,9 @@ def main():
         optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
         if workload == 'epoch-cnn':
             seconds = time_epoch(model, optimizer, args.batch, args.size, args.epoch_images, args.runs)
+            images = args.epoch_images
+        elif workload == 'selftrain-iteration':
+            seconds = time_selftrain_iteration(model, optimizer, args.batch, args.size, args.epoch_images, args.runs)
             images = args.epoch_images
         else:
             seconds = time_steps(model, optimizer, args.batch, args.size, args.runs, args.warmup)

@@ -10,7 +10,10 @@
  * - `epoch-cnn`: `train()` of `smallCnn` (16-32-64) for one epoch over `--epoch-images` synthetic
  *   images, batch `--batch` (issue 2: under 60 s for 10,000 images);
  * - `augment`: `paperStrongAugment` and `simclrAugment(32)` on an `--augment-batch` batch, next to
- *   one `smallCnn` training step on the same batch (issue 3).
+ *   one `smallCnn` training step on the same batch (issue 3);
+ * - `selftrain-iteration`: one Algorithm 1 iteration (`SelfTrainer.step()`, n = 1) of `smallCnn`
+ *   (16-32-64) over `--epoch-images` synthetic images, 20% labeled: pseudo-label T(D_L) and D_U,
+ *   select the 30% most confident per class, retrain one epoch on them (issue 8).
  *
  * Every step workload runs one warm-up step, then `--runs` timed steps; the median is reported.
  * Each workload is timed on every `--threads` count and, for the step workloads and `epoch-cnn`,
@@ -24,6 +27,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, forwardFlops, initBackend, ReplicaPool, resnet18, SgdMomentum, smallCnn, syntheticDataset, train, trainStep, vgg16 } from '@bdst/core';
 import type { BackendInfo } from '@bdst/core';
 import { paperStrongAugment, simclrAugment } from '@bdst/augment';
+import { SelfTrainer } from '@bdst/selftrain';
 import { parseBenchOptions } from './bench-options.js';
 import type { BenchOptions } from './bench-options.js';
 import type { BenchRow } from './bench-row.js';
@@ -101,6 +105,39 @@ async function epochRow(options: BenchOptions, threads: number, replicas: number
     model.dispose();
   }
   return { workload: 'epoch-cnn', engine: 'tfjs', threads, replicas, images: options.epochImages, seconds, gflop };
+}
+
+/**
+ * One self-training iteration (Algorithm 1, n = 1, k = 0.3) over `--epoch-images` synthetic images
+ * (20% labeled): pseudo-labelling T(x_l) and x_u, the per-class selection, one retraining epoch
+ * on D_1 at `--batch`. The given "pretrained" model is a fresh one: only the time matters.
+ */
+async function selfTrainIterationRow(options: BenchOptions, threads: number, replicas: number): Promise<BenchRow> {
+  const all = syntheticDataset({ size: options.epochImages, seed: 'bench-selftrain' });
+  const [labeled, unlabeled] = all.split(0.2, createRng('bench-selftrain-split'));
+  const createModel = (rng: ReturnType<typeof createRng>) => smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64], rng });
+  const seconds: number[] = [];
+  let gflop = 0;
+  for (let run = 0; run < options.epochRuns; run++) {
+    const pretrained = createModel(createRng(`bench-selftrain-${run}`));
+    const trainer = new SelfTrainer({
+      labeled,
+      unlabeled,
+      createModel,
+      pretrained,
+      retrain: { epochs: 1, batchSize: options.batch, lr: 0.01, replicas },
+      final: { epochs: 1, batchSize: options.batch },
+      rng: createRng(run + 1),
+    });
+    const start = performance.now();
+    const report = await trainer.step();
+    seconds.push((performance.now() - start) / 1000);
+    // Forward passes over all images, plus forward and backward over the selection.
+    gflop = (forwardFlops(pretrained) * (options.epochImages + 3 * report.selectedCount)) / 1e9;
+    trainer.dispose();
+    pretrained.dispose();
+  }
+  return { workload: 'selftrain-iteration', engine: 'tfjs', threads, replicas, images: options.epochImages, seconds, gflop };
 }
 
 /** Augmentation throughput next to one training step on the same batch (issue 3). */
@@ -212,6 +249,10 @@ async function main(): Promise<void> {
   if (selected(options, 'epoch-cnn')) {
     await timeOnEveryThreadCount((threads, replicas) => epochRow(options, threads, replicas));
     timeTorch('epoch-cnn', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
+  }
+  if (selected(options, 'selftrain-iteration')) {
+    await timeOnEveryThreadCount((threads, replicas) => selfTrainIterationRow(options, threads, replicas));
+    timeTorch('selftrain-iteration', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
   }
   if (selected(options, 'augment')) {
     await timeOnEveryThreadCount((threads) => augmentRows(options, threads), true);

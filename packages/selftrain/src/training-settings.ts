@@ -24,4 +24,10 @@ export interface TrainingSettings {
    * `standardTrainAugment` from `@bdst/augment`). `null` or omitted trains on the images as they are.
    */
   transform?: Transform | null;
+  /**
+   * Data-parallel replicas on worker threads for this phase (`@bdst/core`'s `train` option:
+   * an integer ≥ 1; default the `BDST_REPLICAS` environment variable, else 1). Speed only: the
+   * algorithm is unchanged, but BatchNorm statistics are then per shard, so results differ slightly.
+   */
+  replicas?: number;
 }
