@@ -15,7 +15,7 @@ describe('bench/train-step.ts --quick', () => {
       const json = join(dir, 'bench.json');
       const stdout = execFileSync(
         process.execPath,
-        ['--conditions', 'source', '--import', 'tsx', 'bench/train-step.ts', '--quick', '--only', 'cnn-16-32-64,epoch-cnn,augment', '--threads', '1', '--replicas', '1,2', '--json', json],
+        ['--conditions', 'source', '--import', 'tsx', 'bench/train-step.ts', '--quick', '--only', 'cnn-16-32-64,epoch-cnn,selftrain-iteration,augment', '--threads', '1', '--replicas', '1,2', '--json', json],
         { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 110_000 },
       );
       expect(stdout).toContain('| workload | engine |');
@@ -26,6 +26,8 @@ describe('bench/train-step.ts --quick', () => {
         'cnn-16-32-64 ×2',
         'epoch-cnn ×1',
         'epoch-cnn ×2',
+        'selftrain-iteration ×1',
+        'selftrain-iteration ×2',
         'augment paperStrongAugment ×1',
         'augment simclrAugment(32) ×1',
         'augment vs cnn-16-32-64 step ×1',
@@ -37,12 +39,13 @@ describe('bench/train-step.ts --quick', () => {
         for (const s of row.seconds) expect(s > 0 && Number.isFinite(s), `${row.workload} ${s}`).toBe(true);
       }
       expect(tfjs.find((r) => r.workload === 'epoch-cnn')?.images).toBe(32);
+      expect(tfjs.find((r) => r.workload === 'selftrain-iteration')?.images).toBe(32);
       // forwardFlops of smallCnn 16-32-64 at 32×32×3 is ~5.6 MFLOP; a step of 4 images is 3× that per image.
       const step = tfjs[0];
       expect(step.gflop).toBeGreaterThan(3 * 4 * 4e-3);
       expect(step.gflop).toBeLessThan(3 * 4 * 8e-3);
       if (report.torch != null) {
-        expect(report.rows.filter((r) => r.engine === 'torch').map((r) => r.workload)).toEqual(['cnn-16-32-64', 'epoch-cnn']);
+        expect(report.rows.filter((r) => r.engine === 'torch').map((r) => r.workload)).toEqual(['cnn-16-32-64', 'epoch-cnn', 'selftrain-iteration']);
         expect(stdout).toMatch(/\| cnn-16-32-64 \| tfjs \| 1 \| 1 \| 4 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
       } else {
         console.warn('train-bench.test: /usr/bin/python3 has no torch; the PyTorch reference was not exercised');
