@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const optimizer = new SgdMomentum({ lr: 0.01 });
   const images = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const labels = Int32Array.from({ length: batch }, (_, i) => i % 10);
-  await trainStep(model, optimizer, images, labels); // warm-up
+  for (let i = 0; i < 3; i++) await trainStep(model, optimizer, images, labels); // warm-up (JIT of the JS kernels)
   const start = performance.now();
   let wall = 0;
   const profile = await tf.profile(async () => {
