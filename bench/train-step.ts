@@ -125,8 +125,9 @@ async function selfTrainIterationRow(options: BenchOptions, threads: number, rep
       unlabeled,
       createModel,
       pretrained,
-      retrain: { epochs: 1, batchSize: options.batch, lr: 0.01, replicas },
+      retrain: { epochs: 1, batchSize: options.batch, lr: 0.01 },
       final: { epochs: 1, batchSize: options.batch },
+      replicas,
       rng: createRng(run + 1),
     });
     const start = performance.now();

@@ -76,6 +76,16 @@ export interface SelfTrainOptions {
   checkpointDir?: string;
   /** Images per forward pass when pseudo-labeling and evaluating (default 256). */
   predictBatchSize?: number;
+  /**
+   * Data-parallel replicas on worker threads (`@bdst/core`'s `replicas`, an integer ≥ 1): used
+   * for pseudo-labelling (step 1, `predict`) and as the default of every training phase that sets
+   * no `replicas` of its own. Unset: pseudo-labelling runs on one thread and training phases
+   * follow `BDST_REPLICAS`. Speed only, and for large sets (measured: one iteration over 30,000
+   * images 1.17× faster with 2; over 10,000 slower, as starting workers for inference costs more
+   * than it saves); with more than one, training's BatchNorm statistics are per shard (results
+   * differ slightly), pseudo-labels are the same.
+   */
+  replicas?: number;
   /** Called when a phase starts. */
   onPhaseStart?: (phase: SelfTrainPhase) => void;
   /** Called after each training epoch of any phase. */
@@ -130,6 +140,7 @@ export function checkSelfTrainOptions(o: SelfTrainOptions): void {
     fail(`evaluate.targetLabel must be an integer in [0, ${o.labeled.numClasses}), but got ${target}`);
   }
   if (o.predictBatchSize !== undefined && !(Number.isInteger(o.predictBatchSize) && o.predictBatchSize >= 1)) fail(`predictBatchSize must be a positive integer, but got ${o.predictBatchSize}`);
+  if (o.replicas !== undefined && !(Number.isInteger(o.replicas) && o.replicas >= 1)) fail(`replicas must be an integer ≥ 1, but got ${o.replicas}`);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) fail('signal must be an AbortSignal');
   if (o.checkpointDir !== undefined && (typeof o.checkpointDir !== 'string' || o.checkpointDir.length === 0)) fail('checkpointDir must be a non-empty directory path');
   const total = (o.pseudoLabelOn === 'unlabeled' ? 0 : o.labeled.length) + o.unlabeled.length;

@@ -289,6 +289,7 @@ export class SelfTrainer {
     if (labeledCount > 0) {
       const onLabeled = await predict(model, this.options.labeled, {
         batchSize,
+        ...(this.options.replicas !== undefined && { replicas: this.options.replicas }),
         transform: this.transform,
         ...(this.transform && { rng: this.options.rng.fork(`iteration-${n}/pseudo-label`) }),
       });
@@ -296,7 +297,7 @@ export class SelfTrainer {
       confidences.set(onLabeled.confidences, 0);
     }
     if (this.options.unlabeled.length > 0) {
-      const onUnlabeled = await predict(model, this.options.unlabeled, { batchSize });
+      const onUnlabeled = await predict(model, this.options.unlabeled, { batchSize, ...(this.options.replicas !== undefined && { replicas: this.options.replicas }) });
       labels.set(onUnlabeled.labels, labeledCount);
       confidences.set(onUnlabeled.confidences, labeledCount);
     }
@@ -323,8 +324,10 @@ export class SelfTrainer {
   private async trainPhase(model: LayersModel, dataset: ImageDataset, settings: TrainingSettings, phase: SelfTrainPhase): Promise<EpochReport[]> {
     const { rng, signal, onEpochEnd, onBatchEnd } = this.options;
     // TrainingSettings' fields are TrainOptions' fields of the same names.
+    const replicas = settings.replicas ?? this.options.replicas;
     const result = await train(model, dataset, {
       ...settings,
+      ...(replicas !== undefined && { replicas }),
       transform: settings.transform ?? null,
       rng: rng.fork(`${phase}/train`),
       signal,

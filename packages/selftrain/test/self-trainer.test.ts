@@ -215,7 +215,20 @@ describe('SelfTrainer (Algorithm 1 mechanics)', () => {
     pretrained.dispose();
   });
 
+  it('replicas reaches pseudo-labelling and every training phase without its own (a phase\'s own value wins)', async () => {
+    const pretrained = createModel(createRng('given-replicas'));
+    const result = await selfTrain(baseOptions({ pretrained, pretrain: undefined, iterations: 1, replicas: 2, retrain: { ...tiny, replicas: 1 } }));
+    const pseudoLabelling = spy.predict.filter((c) => c.dataset === labeled || c.dataset === unlabeled);
+    expect(pseudoLabelling.length).toBeGreaterThan(0);
+    expect(pseudoLabelling.every((c) => c.options.replicas === 2)).toBe(true);
+    expect(spy.train.map((c) => c.options.replicas)).toEqual([1, 2]); // retrain (its own 1), final (the run's 2)
+    result.model.dispose();
+    result.selfTrainedModel.dispose();
+    pretrained.dispose();
+  });
+
   it('rejects bad options before any work, naming the option', () => {
+    expect(() => new SelfTrainer(baseOptions({ replicas: 0 }))).toThrow(/replicas must be an integer ≥ 1, but got 0/);
     expect(() => new SelfTrainer(baseOptions({ pretrain: undefined }))).toThrow(/Error in selfTrain: give either `pretrained`/);
     expect(() => new SelfTrainer(baseOptions({ iterations: 0 }))).toThrow(/iterations must be a positive integer, but got 0/);
     expect(() => new SelfTrainer(baseOptions({ fractionPerIteration: 0 }))).toThrow(/fractionPerIteration must be in \(0, 1\], but got 0/);

@@ -5,7 +5,8 @@ import type { ShardGradients } from './shard-gradients.js';
  * exchange. One request is in flight per worker at a time; every request gets exactly one reply
  * (its result or a {@link ReplicaFailure}).
  *
- * Protocol: `init` once (→ `ready`), then one `step` per batch (→ `gradients`). Arrays of weights
+ * Protocol: `init` once (→ `ready`), then one `step` per batch (→ `gradients`); for inference,
+ * `weights` once (→ `loaded`), then one `predict` per batch (→ `probabilities`). Arrays of weights
  * follow `model.weights` order; gradients `model.trainableWeights` order; moving statistics
  * `model.nonTrainableWeights` order — the worker's model is rebuilt from the main model's
  * topology, so the orders agree (`ready` reports the shapes, which the pool checks).
@@ -33,6 +34,32 @@ export interface ReplicaStep {
   labels: Int32Array;
 }
 
+/** Main → worker: load these weights (`model.weights` order) for the `predict` requests that follow. */
+export interface ReplicaWeights {
+  type: 'weights';
+  weights: Float32Array[];
+}
+
+/** Main → worker: softmax probabilities of a shard in inference mode, with the loaded weights. */
+export interface ReplicaPredict {
+  type: 'predict';
+  /** The shard's images, NHWC float32. */
+  images: Float32Array;
+  /** `[n, H, W, C]` of `images`. */
+  shape: [number, number, number, number];
+}
+
+/** Worker → main: the weights of a {@link ReplicaWeights} are loaded. */
+export interface ReplicaLoaded {
+  type: 'loaded';
+}
+
+/** Worker → main: the result of a {@link ReplicaPredict}, `[n, numClasses]` row-major. */
+export interface ReplicaProbabilities {
+  type: 'probabilities';
+  probabilities: Float32Array;
+}
+
 /** Worker → main: the replica is ready; its weight shapes in `model.weights` order. */
 export interface ReplicaReady {
   type: 'ready';
@@ -53,6 +80,6 @@ export interface ReplicaFailure {
 }
 
 /** What the main thread posts to a replica worker. */
-export type ReplicaRequest = ReplicaInit | ReplicaStep;
+export type ReplicaRequest = ReplicaInit | ReplicaStep | ReplicaWeights | ReplicaPredict;
 /** What a replica worker posts back. */
-export type ReplicaReply = ReplicaReady | ReplicaGradients | ReplicaFailure;
+export type ReplicaReply = ReplicaReady | ReplicaGradients | ReplicaLoaded | ReplicaProbabilities | ReplicaFailure;

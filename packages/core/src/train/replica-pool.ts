@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ReplicaGradients, ReplicaReady, ReplicaReply, ReplicaRequest } from './replica-messages.js';
+import type { ReplicaGradients, ReplicaProbabilities, ReplicaReady, ReplicaReply, ReplicaRequest } from './replica-messages.js';
 import { replicaWorkerEntry, type ReplicaWorkerEntry } from './replica-worker-entry.js';
 import { SgdMomentum } from './sgd-momentum.js';
 import { shardGradients, type ShardGradients } from './shard-gradients.js';
@@ -12,8 +12,12 @@ import type { TrainStepResult } from './train-step.js';
 export interface ReplicaPoolOptions {
   /** The model to train; the pool updates its weights in place (the main thread's replica). */
   model: tfl.LayersModel;
-  /** Applies the combined gradients on the main thread (its `lr` may change between steps). */
-  optimizer: SgdMomentum;
+  /**
+   * Applies the combined gradients on the main thread (its `lr` may change between steps).
+   * Required for {@link ReplicaPool.step}; a pool without one serves inference only
+   * ({@link ReplicaPool.probabilities}).
+   */
+  optimizer?: SgdMomentum | null;
   /**
    * Data-parallel replicas, including the main thread: an integer ≥ 1 (1 = no worker; the step
    * then equals {@link trainStep}). One per CPU core is the useful maximum.
@@ -65,15 +69,16 @@ export class ReplicaPool {
   /** Replicas including the main thread. */
   readonly replicas: number;
   private readonly model: tfl.LayersModel;
-  private readonly optimizer: SgdMomentum;
+  private readonly optimizer: SgdMomentum | null;
   private readonly workers: Replica[];
   private busy = false;
   private terminated = false;
+  private weightsLoaded = false;
 
   private constructor(options: ReplicaPoolOptions, workers: Replica[]) {
     this.replicas = options.replicas;
     this.model = options.model;
-    this.optimizer = options.optimizer;
+    this.optimizer = options.optimizer ?? null;
     this.workers = workers;
   }
 
@@ -88,7 +93,7 @@ export class ReplicaPool {
     if (options === null || typeof options !== 'object') throw new Error(`Error in ReplicaPool.start: options must be an object { model, optimizer, replicas }, but got ${String(options)}`);
     const { model, optimizer, replicas } = options;
     if (!(model instanceof tfl.LayersModel)) throw new Error(`Error in ReplicaPool.start: options.model must be a tf.LayersModel, but got ${String(model)}`);
-    if (!(optimizer instanceof SgdMomentum)) throw new Error(`Error in ReplicaPool.start: options.optimizer must be an SgdMomentum, but got ${String(optimizer)}`);
+    if (optimizer != null && !(optimizer instanceof SgdMomentum)) throw new Error(`Error in ReplicaPool.start: options.optimizer must be an SgdMomentum (or omitted for inference), but got ${String(optimizer)}`);
     if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`Error in ReplicaPool.start: options.replicas must be an integer ≥ 1, but got ${String(replicas)}`);
     const backend = tf.getBackend();
     if (replicas > 1 && backend !== 'wasm' && backend !== 'cpu') {
@@ -137,9 +142,88 @@ export class ReplicaPool {
       throw new Error(`Error in ReplicaPool.step: labels must be an Int32Array with one label per image (${images.shape[0]}), but got ${labels instanceof Int32Array ? `length ${labels.length}` : String(labels)}`);
     }
     if (images.shape[0] < 1) throw new Error('Error in ReplicaPool.step: images must hold at least one image, but the batch is empty');
+    if (this.optimizer === null) throw new Error('Error in ReplicaPool.step: this pool was started without an optimizer (inference only)');
     this.busy = true;
     try {
       return await this.stepNow(images, labels);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Sends the model's current weights to the workers for the {@link ReplicaPool.probabilities}
+   * calls that follow (call it again after the weights change). Resolves when all have loaded them.
+   */
+  async loadWeights(): Promise<void> {
+    this.checkIdle('loadWeights');
+    this.busy = true;
+    try {
+      const weights = await Promise.all(this.model.weights.map(async (v) => (await v.read().data()) as Float32Array));
+      await settleAll(this.workers.map((replica, i) => request(replica, i + 1, { type: 'weights', weights }, [])));
+      this.weightsLoaded = true;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Softmax probabilities of `images` in inference mode (BatchNorm on its moving statistics),
+   * `[B, numClasses]` row-major on the host: the batch is split into the same contiguous shards
+   * as {@link ReplicaPool.step}, shard 0 on this thread, the others on the workers with the
+   * weights of the last {@link ReplicaPool.loadWeights}. Per image the same computation as one
+   * thread's (inference does not mix the images of a batch). The caller still owns `images`.
+   */
+  async probabilities(images: tf.Tensor4D): Promise<Float32Array> {
+    this.checkIdle('probabilities');
+    if (!(images instanceof tf.Tensor) || images.rank !== 4) throw new Error(`Error in ReplicaPool.probabilities: images must be a rank-4 NHWC tensor, but got ${images instanceof tf.Tensor ? `rank ${images.rank}` : String(images)}`);
+    if (this.workers.length > 0 && !this.weightsLoaded) throw new Error('Error in ReplicaPool.probabilities: call loadWeights() first');
+    this.busy = true;
+    try {
+      const batch = images.shape[0];
+      const sizes = shardSizes(batch, this.replicas);
+      const [, h, w, c] = images.shape;
+      const pixels = h * w * c;
+      const remote: Array<Promise<ReplicaReply> | null> = [];
+      if (sizes.length > 1 && sizes[1] > 0) {
+        const hostImages = (await images.data()) as Float32Array;
+        let offset = sizes[0];
+        this.workers.forEach((replica, i) => {
+          const n = sizes[i + 1];
+          if (n === 0) return void remote.push(null);
+          const shard = hostImages.slice(offset * pixels, (offset + n) * pixels);
+          const reply = request(replica, i + 1, { type: 'predict', images: shard, shape: [n, h, w, c] }, [shard.buffer]);
+          reply.catch(() => undefined);
+          remote.push(reply);
+          offset += n;
+        });
+      }
+      let local: Float32Array;
+      try {
+        const probs = tf.tidy(() => {
+          const shard = sizes[0] === batch ? images : tf.slice(images, 0, sizes[0]);
+          return tf.softmax(this.model.apply(shard, { training: false }) as tf.Tensor2D);
+        });
+        try {
+          local = (await probs.data()) as Float32Array;
+        } finally {
+          probs.dispose();
+        }
+      } catch (error) {
+        await Promise.allSettled(remote);
+        throw error;
+      }
+      const replies = (await settleAll(remote)) as Array<ReplicaProbabilities | null>;
+      const numClasses = this.model.outputs[0].shape[1] as number;
+      const out = new Float32Array(batch * numClasses);
+      out.set(local, 0);
+      let at = local.length;
+      for (const reply of replies) {
+        if (!reply) continue;
+        out.set(reply.probabilities, at);
+        at += reply.probabilities.length;
+      }
+      return out;
     } finally {
       this.busy = false;
     }
@@ -149,6 +233,11 @@ export class ReplicaPool {
   async terminate(): Promise<void> {
     this.terminated = true;
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+
+  private checkIdle(method: string): void {
+    if (this.terminated) throw new Error(`Error in ReplicaPool.${method}: the pool was terminated`);
+    if (this.busy) throw new Error(`Error in ReplicaPool.${method}: another call is running (await it first)`);
   }
 
   private async stepNow(images: tf.Tensor4D, labels: Int32Array): Promise<TrainStepResult> {
@@ -206,7 +295,7 @@ export class ReplicaPool {
     const variables = this.model.trainableWeights.map((v) => v.read() as tf.Variable);
     const grads = variables.map((v, k) => tf.tensor(combine((p) => p.grads[k]), v.shape, 'float32'));
     try {
-      this.optimizer.applyGradients(variables, grads);
+      this.optimizer!.applyGradients(variables, grads);
     } finally {
       tf.dispose(grads);
     }

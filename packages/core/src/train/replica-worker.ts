@@ -5,14 +5,16 @@
  * answers the requests of `replica-messages.ts`: `init` rebuilds the model from the main model's
  * topology; each `step` loads the sent weights, computes the shard's loss and gradients in
  * training mode ({@link shardGradients}) and returns them with the updated moving statistics.
- * It never updates weights itself: the main thread owns the optimizer.
+ * For inference, `weights` loads the main model's weights once and each `predict` returns the
+ * softmax probabilities of a shard in inference mode. It never updates weights itself: the main
+ * thread owns the optimizer.
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/init-backend.js';
 import { shardGradients } from './shard-gradients.js';
-import type { ReplicaInit, ReplicaReply, ReplicaRequest, ReplicaStep } from './replica-messages.js';
+import type { ReplicaInit, ReplicaPredict, ReplicaReply, ReplicaRequest, ReplicaStep } from './replica-messages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('replica-worker: this file is the entry of a ReplicaPool worker thread; it cannot run on the main thread');
@@ -25,7 +27,12 @@ port.on('message', (request: ReplicaRequest) => {
     let reply: ReplicaReply;
     const transfer: ArrayBuffer[] = [];
     try {
-      reply = request.type === 'init' ? await init(request) : await step(request, transfer);
+      if (request.type === 'init') reply = await init(request);
+      else if (request.type === 'step') reply = await step(request, transfer);
+      else if (request.type === 'weights') {
+        loadWeights(request.weights);
+        reply = { type: 'loaded' };
+      } else reply = await predictShard(request, transfer);
     } catch (error) {
       reply = { type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
@@ -40,14 +47,19 @@ async function init(request: ReplicaInit): Promise<ReplicaReply> {
   return { type: 'ready', weightShapes: model.weights.map((w) => w.shape.map(Number)), trainable: model.trainableWeights.length };
 }
 
-async function step(request: ReplicaStep, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
-  if (model === null) throw new Error('replica-worker: got a step before init');
-  const m = model;
-  m.weights.forEach((w, i) => {
-    const value = tf.tensor(request.weights[i], w.read().shape, 'float32');
+/** Writes `weights` (`model.weights` order) into the replica's model. */
+function loadWeights(weights: Float32Array[]): tfl.LayersModel {
+  if (model === null) throw new Error('replica-worker: got weights before init');
+  model.weights.forEach((w, i) => {
+    const value = tf.tensor(weights[i], w.read().shape, 'float32');
     w.write(value);
     value.dispose();
   });
+  return model;
+}
+
+async function step(request: ReplicaStep, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
+  const m = loadWeights(request.weights);
   const images = tf.tensor4d(request.images, request.shape, 'float32');
   try {
     const result = await shardGradients(m, images, request.labels);
@@ -55,6 +67,20 @@ async function step(request: ReplicaStep, transfer: ArrayBuffer[]): Promise<Repl
     return { type: 'gradients', ...result };
   } finally {
     images.dispose();
+  }
+}
+
+async function predictShard(request: ReplicaPredict, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
+  if (model === null) throw new Error('replica-worker: got a predict request before init');
+  const m = model;
+  const probabilities = tf.tidy(() => tf.softmax(m.apply(tf.tensor4d(request.images, request.shape, 'float32'), { training: false }) as tf.Tensor2D));
+  try {
+    const values = (await probabilities.data()) as Float32Array;
+    const copy = values.slice();
+    transfer.push(copy.buffer as ArrayBuffer);
+    return { type: 'probabilities', probabilities: copy };
+  } finally {
+    probabilities.dispose();
   }
 }
 

@@ -2,27 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import type { TrackedWorker } from './tracked-workers.js';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useTempDir } from '@bdst/test-utils';
 import { AbortError, createRng, initBackend, predict, smallCnn, syntheticDataset, train, type TrainOptions } from '@bdst/core';
 
 /** Every Worker the code under test starts, and whether it has exited (been terminated). */
-const started = vi.hoisted(() => [] as Array<{ worker: Worker; exited: boolean }>);
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:worker_threads')>();
-  class TrackedWorker extends original.Worker {
-    constructor(...args: ConstructorParameters<typeof original.Worker>) {
-      super(...args);
-      const entry = { worker: this as Worker, exited: false };
-      started.push(entry);
-      this.once('exit', () => {
-        entry.exited = true;
-      });
-    }
-  }
-  return { ...original, Worker: TrackedWorker };
-});
+const started = vi.hoisted(() => [] as TrackedWorker[]);
+vi.mock('node:worker_threads', async (importOriginal) => (await import('./tracked-workers.js')).trackingWorkerThreads(await importOriginal(), started));
 
 const ROOT = resolve(__dirname, '../../../..');
 const data = syntheticDataset({ size: 48, seed: 'train-replicas', height: 16, width: 16 });
