@@ -283,13 +283,13 @@ export class SelfTrainer {
     const labeledCount = this.labeledInDul;
     const initial = this.options.initialPseudoLabels;
     if (n === 1 && initial) return { labels: initial.labels, confidences: initial.confidences, labeledCount };
-    const batchSize = this.options.predictBatchSize ?? 256;
+    const { replicas } = this.options;
+    const inference = { batchSize: this.options.predictBatchSize ?? 256, ...(replicas !== undefined && { replicas }) };
     const labels = new Int32Array(this.pseudoLabeledCount);
     const confidences = new Float32Array(this.pseudoLabeledCount);
     if (labeledCount > 0) {
       const onLabeled = await predict(model, this.options.labeled, {
-        batchSize,
-        ...(this.options.replicas !== undefined && { replicas: this.options.replicas }),
+        ...inference,
         transform: this.transform,
         ...(this.transform && { rng: this.options.rng.fork(`iteration-${n}/pseudo-label`) }),
       });
@@ -297,7 +297,7 @@ export class SelfTrainer {
       confidences.set(onLabeled.confidences, 0);
     }
     if (this.options.unlabeled.length > 0) {
-      const onUnlabeled = await predict(model, this.options.unlabeled, { batchSize, ...(this.options.replicas !== undefined && { replicas: this.options.replicas }) });
+      const onUnlabeled = await predict(model, this.options.unlabeled, inference);
       labels.set(onUnlabeled.labels, labeledCount);
       confidences.set(onUnlabeled.confidences, labeledCount);
     }

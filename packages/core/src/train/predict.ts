@@ -4,6 +4,7 @@ import type { ImageDataset } from '../dataset/image-dataset.js';
 import type { Transform } from '../dataset/transform.js';
 import type { Rng } from '../rng/rng.js';
 import { checkModelForDataset } from './model-dataset-check.js';
+import { replicasOnBackend, resolveReplicaCount } from './replica-count.js';
 import { ReplicaPool } from './replica-pool.js';
 
 /** Fewest batches for which {@link predict} starts replica workers (starting them takes ~0.3–0.9 s). */
@@ -56,16 +57,12 @@ export async function predict(model: tfl.LayersModel, dataset: ImageDataset, opt
   if (transform !== null && typeof transform !== 'function') throw new Error(`Error in predict: options.transform must be a Transform function or null, but got ${String(transform)}`);
   if (transform && (!rng || typeof rng.fork !== 'function')) throw new Error('Error in predict: options.rng must be an Rng when options.transform is given');
 
-  const requested = options.replicas ?? 1;
-  if (!Number.isInteger(requested) || requested < 1) throw new Error(`Error in predict: options.replicas must be an integer ≥ 1, but got ${String(options.replicas)}`);
   const backend = tf.getBackend();
-  if (requested > 1 && backend !== 'wasm' && backend !== 'cpu') {
-    throw new Error(`Error in predict: options.replicas ${requested} needs the 'wasm' or 'cpu' backend, but the active backend is '${backend}' (native TensorFlow already uses every core: use replicas 1)`);
-  }
+  const requested = replicasOnBackend('predict', resolveReplicaCount('predict', options.replicas, { readEnv: false }), backend);
 
   const n = dataset.length;
   const probabilities = new Float32Array(n * numClasses);
-  const useReplicas = requested > 1 && (backend === 'wasm' || backend === 'cpu') && n >= MIN_BATCHES_FOR_REPLICAS * batchSize;
+  const useReplicas = requested > 1 && n >= MIN_BATCHES_FOR_REPLICAS * batchSize;
   const pool = useReplicas ? await ReplicaPool.start({ model, replicas: requested }) : null;
   try {
     await pool?.loadWeights();

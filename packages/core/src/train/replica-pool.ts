@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ReplicaGradients, ReplicaProbabilities, ReplicaReady, ReplicaReply, ReplicaRequest } from './replica-messages.js';
+import { replicasOnBackend } from './replica-count.js';
 import { replicaWorkerEntry, type ReplicaWorkerEntry } from './replica-worker-entry.js';
 import { SgdMomentum } from './sgd-momentum.js';
 import { shardGradients, type ShardGradients } from './shard-gradients.js';
@@ -96,11 +97,7 @@ export class ReplicaPool {
     if (optimizer != null && !(optimizer instanceof SgdMomentum)) throw new Error(`Error in ReplicaPool.start: options.optimizer must be an SgdMomentum (or omitted for inference), but got ${String(optimizer)}`);
     if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`Error in ReplicaPool.start: options.replicas must be an integer ≥ 1, but got ${String(replicas)}`);
     const backend = tf.getBackend();
-    if (replicas > 1 && backend !== 'wasm' && backend !== 'cpu') {
-      throw new Error(
-        `Error in ReplicaPool.start: options.replicas ${replicas} needs the 'wasm' or 'cpu' backend, but the active backend is '${backend}' (native TensorFlow already uses every core: use replicas 1)`,
-      );
-    }
+    replicasOnBackend('ReplicaPool.start', { replicas, fromEnv: false }, backend);
     const workers: Replica[] = [];
     const pool = new ReplicaPool(options, workers);
     if (replicas === 1) return pool;
@@ -182,37 +179,18 @@ export class ReplicaPool {
     try {
       const batch = images.shape[0];
       const sizes = shardSizes(batch, this.replicas);
-      const [, h, w, c] = images.shape;
-      const pixels = h * w * c;
-      const remote: Array<Promise<ReplicaReply> | null> = [];
-      if (sizes.length > 1 && sizes[1] > 0) {
-        const hostImages = (await images.data()) as Float32Array;
-        let offset = sizes[0];
-        this.workers.forEach((replica, i) => {
-          const n = sizes[i + 1];
-          if (n === 0) return void remote.push(null);
-          const shard = hostImages.slice(offset * pixels, (offset + n) * pixels);
-          const reply = request(replica, i + 1, { type: 'predict', images: shard, shape: [n, h, w, c] }, [shard.buffer]);
-          reply.catch(() => undefined);
-          remote.push(reply);
-          offset += n;
-        });
-      }
-      let local: Float32Array;
-      try {
+      const remote = await this.postShards(images, sizes, (shard, shape) => ({ message: { type: 'predict', images: shard, shape }, transfer: [shard.buffer] }));
+      const local = await alongside(remote, async () => {
         const probs = tf.tidy(() => {
           const shard = sizes[0] === batch ? images : tf.slice(images, 0, sizes[0]);
           return tf.softmax(this.model.apply(shard, { training: false }) as tf.Tensor2D);
         });
         try {
-          local = (await probs.data()) as Float32Array;
+          return (await probs.data()) as Float32Array;
         } finally {
           probs.dispose();
         }
-      } catch (error) {
-        await Promise.allSettled(remote);
-        throw error;
-      }
+      });
       const replies = (await settleAll(remote)) as Array<ReplicaProbabilities | null>;
       const numClasses = this.model.outputs[0].shape[1] as number;
       const out = new Float32Array(batch * numClasses);
@@ -235,6 +213,33 @@ export class ReplicaPool {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
+  /**
+   * Posts shard r ≥ 1 of `images` (contiguous, sizes `sizes`, read to the host once) to worker r
+   * as the request `build` makes of it; an empty shard gets no request (null). Returns the
+   * pending replies in replica order (empty when only shard 0 holds images). A reply's rejection
+   * is left for the caller to collect.
+   */
+  private async postShards(
+    images: tf.Tensor4D,
+    sizes: number[],
+    build: (shard: Float32Array<ArrayBuffer>, shape: [number, number, number, number], offset: number) => { message: ReplicaRequest; transfer: ArrayBuffer[] },
+  ): Promise<Array<Promise<ReplicaReply> | null>> {
+    if (sizes.length < 2 || sizes[1] === 0) return [];
+    const [, h, w, c] = images.shape;
+    const pixels = h * w * c;
+    const hostImages = (await images.data()) as Float32Array;
+    let offset = sizes[0];
+    return this.workers.map((replica, i) => {
+      const n = sizes[i + 1];
+      if (n === 0) return null;
+      const { message, transfer } = build(hostImages.slice(offset * pixels, (offset + n) * pixels), [n, h, w, c], offset);
+      offset += n;
+      const reply = request(replica, i + 1, message, transfer);
+      reply.catch(() => undefined); // collected by the caller; a worker may fail before shard 0 is done
+      return reply;
+    });
+  }
+
   private checkIdle(method: string): void {
     if (this.terminated) throw new Error(`Error in ReplicaPool.${method}: the pool was terminated`);
     if (this.busy) throw new Error(`Error in ReplicaPool.${method}: another call is running (await it first)`);
@@ -243,40 +248,17 @@ export class ReplicaPool {
   private async stepNow(images: tf.Tensor4D, labels: Int32Array): Promise<TrainStepResult> {
     const batch = images.shape[0];
     const sizes = shardSizes(batch, this.replicas);
-    const [, h, w, c] = images.shape;
-    const pixels = h * w * c;
 
     // 1. Post every non-empty worker shard with the current weights (structured-clone copies:
     //    backend data() may be the tensor's own storage, so it is never transferred).
-    const remote: Array<Promise<ReplicaReply> | null> = [];
-    if (sizes[1] > 0) {
-      const weights = await Promise.all(this.model.weights.map(async (v) => (await v.read().data()) as Float32Array));
-      const hostImages = (await images.data()) as Float32Array;
-      let offset = sizes[0];
-      this.workers.forEach((replica, i) => {
-        const n = sizes[i + 1];
-        if (n === 0) {
-          remote.push(null);
-          return;
-        }
-        const shard = hostImages.slice(offset * pixels, (offset + n) * pixels);
-        const shardLabels = labels.slice(offset, offset + n);
-        const reply = request(replica, i + 1, { type: 'step', weights, images: shard, shape: [n, h, w, c], labels: shardLabels }, [shard.buffer, shardLabels.buffer]);
-        reply.catch(() => undefined); // handled below; a worker may fail before shard 0 is done
-        remote.push(reply);
-        offset += n;
-      });
-    }
+    const weights = sizes.length > 1 && sizes[1] > 0 ? await Promise.all(this.model.weights.map(async (v) => (await v.read().data()) as Float32Array)) : [];
+    const remote = await this.postShards(images, sizes, (shard, shape, offset) => {
+      const shardLabels = labels.slice(offset, offset + shape[0]);
+      return { message: { type: 'step', weights, images: shard, shape, labels: shardLabels }, transfer: [shard.buffer, shardLabels.buffer] };
+    });
 
-    // 2. Shard 0 on this thread, meanwhile (on a failure, let the workers finish first, so the
-    //    pool stays usable and no reply arrives for a later step).
-    let local: ShardGradients;
-    try {
-      local = await this.localShard(images, labels, sizes[0]);
-    } catch (error) {
-      await Promise.allSettled(remote);
-      throw error;
-    }
+    // 2. Shard 0 on this thread, meanwhile.
+    const local = await alongside(remote, () => this.localShard(images, labels, sizes[0]));
 
     // 3. Combine in replica order: Σ n_r·x_r / B in float64, rounded once to float32.
     const replies = (await settleAll(remote)) as Array<ReplicaGradients | null>;
@@ -359,6 +341,19 @@ function request(replica: Replica, index: number, message: ReplicaRequest, trans
     replica.worker.ref();
     replica.worker.postMessage(message, transfer);
   });
+}
+
+/**
+ * Runs `local` (shard 0 on this thread) while the workers answer `remote`; if it fails, waits for
+ * the workers first, so the pool stays usable and no reply arrives for a later request.
+ */
+async function alongside<T>(remote: Array<Promise<ReplicaReply> | null>, local: () => Promise<T>): Promise<T> {
+  try {
+    return await local();
+  } catch (error) {
+    await Promise.allSettled(remote);
+    throw error;
+  }
 }
 
 /** Like Promise.all, but waits for every promise to settle before rejecting with the first error. */

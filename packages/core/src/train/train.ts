@@ -4,6 +4,7 @@ import type { ImageDataset } from '../dataset/image-dataset.js';
 import { AbortError, throwIfAborted } from './abort-error.js';
 import { learningRateAt } from './lr-schedule.js';
 import { checkModelForDataset } from './model-dataset-check.js';
+import { replicasOnBackend } from './replica-count.js';
 import { ReplicaPool } from './replica-pool.js';
 import { SgdMomentum } from './sgd-momentum.js';
 import { readTrainCheckpoint, writeTrainCheckpoint } from './train-checkpoint.js';
@@ -36,14 +37,7 @@ export async function train(model: tfl.LayersModel, dataset: ImageDataset, optio
   checkModelForDataset('train', model, dataset, true);
   if (dataset.length === 0) throw new Error('Error in train: dataset must hold at least one image, but it is empty');
   throwIfAborted(o.signal, 'train');
-  const backend = tf.getBackend();
-  let replicas = o.replicas;
-  if (replicas > 1 && backend !== 'wasm' && backend !== 'cpu') {
-    if (!o.replicasFromEnv) {
-      throw new Error(`Error in train: options.replicas ${replicas} needs the 'wasm' or 'cpu' backend, but the active backend is '${backend}' (native TensorFlow already uses every core: use replicas 1)`);
-    }
-    replicas = 1; // a BDST_REPLICAS default does not apply to native TensorFlow
-  }
+  const replicas = replicasOnBackend('train', { replicas: o.replicas, fromEnv: o.replicasFromEnv }, tf.getBackend());
 
   const optimizer = new SgdMomentum({ lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay });
   const settings = { batchSize: o.batchSize, lr: o.lr, momentum: o.momentum, weightDecay: o.weightDecay, schedule: o.schedule ?? null, images: dataset.length };
