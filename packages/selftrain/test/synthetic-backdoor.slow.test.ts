@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, initBackend, smallCnn, syntheticDataset, train } from '@bdst/core';
 import type { Rng } from '@bdst/core';
@@ -25,6 +26,7 @@ interface SeedResult {
 }
 
 async function runSeed(seed: string): Promise<SeedResult> {
+  const tensorsBefore = tf.memory().numTensors;
   const rng = createRng(seed);
   const all = syntheticDataset({ size: 3200, seed: 'selftrain-e2e-train', height: size, width: size, channels: 1 });
   const test = syntheticDataset({ size: 400, seed: 'selftrain-e2e-test', height: size, width: size, channels: 1 });
@@ -61,6 +63,7 @@ async function runSeed(seed: string): Promise<SeedResult> {
     result.selfTrainedModel.dispose();
   }
   pretrainedModel.dispose();
+  expect(tf.memory().numTensors, `tensors left after seed ${seed}`).toBe(tensorsBefore);
   return { seed, pretrained: { sa: e.sa, asr: e.asr }, baseline: scores.baseline!, proposed: scores.proposed! };
 }
 

@@ -14,12 +14,14 @@ const testSet = syntheticDataset({ size: 240, seed: 'threads-test', height: 16, 
 async function trainOn(threads: number): Promise<TrainedRun> {
   const info = await initBackend({ backend: 'wasm', threads, quiet: true });
   expect(info.threads).toBe(threads);
+  const before = tf.memory().numTensors;
   const model = smallCnn({ inputShape: [16, 16, 3], numClasses: 10, widths: [8, 16, 32], rng: createRng('threads-model') });
   await train(model, trainSet, { epochs: 3, batchSize: 32, lr: 0.05, rng: createRng('threads-run') });
   const { labels } = await predict(model, testSet, { batchSize: 120 });
   const accuracy = labels.reduce((hits, label, i) => hits + (label === testSet.labels[i] ? 1 : 0), 0) / testSet.length;
   const weights = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
   model.dispose();
+  expect(tf.memory().numTensors, 'tensors left after training and predicting').toBe(before);
   return { accuracy, weights };
 }
 

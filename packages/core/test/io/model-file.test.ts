@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ beforeAll(async () => {
 
 describe('saveModel / loadModel', () => {
   it('round-trips topology and every weight (BatchNorm moving statistics included) with plain fs', async () => {
+    const before = tf.memory().numTensors;
     const data = syntheticDataset({ size: 16, seed: 'io', height: 16, width: 16 });
     const model = smallCnn({ inputShape: [16, 16, 3], numClasses: 10, widths: [4, 8, 8], rng: createRng('io') });
     const optimizer = new SgdMomentum({ lr: 0.1 });
@@ -36,6 +38,7 @@ describe('saveModel / loadModel', () => {
     expect(Array.from(b.probabilities)).toEqual(Array.from(a.probabilities));
     model.dispose();
     loaded.dispose();
+    expect(tf.memory().numTensors, 'tensors left after save, load and predict').toBe(before);
   });
 
   it('names the missing file, and refuses a manifest that points outside the directory', async () => {
