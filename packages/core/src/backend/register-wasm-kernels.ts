@@ -11,6 +11,7 @@
  * - `UnsortedSegmentSum` (new): the gradient of `gather`;
  * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
+ * - `Identity`: a new reference to the input's data instead of a copy;
  * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
  * - `MaxPoolGrad`: a correct (the stock kernel is wrong on padded / overlapping pools) and faster
  *   float32 kernel;
@@ -29,6 +30,7 @@ import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-conv2d-native-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
 import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
+import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
 import { tileConfig } from './kernels/tile.js';
@@ -46,6 +48,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   meanConfig,
   maxPoolGradConfig,
   transposeConfig,
+  identityConfig,
   batchNormTrainingForwardConfig,
   batchNormTrainingBackwardConfig,
 ];

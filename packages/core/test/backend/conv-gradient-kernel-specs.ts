@@ -44,6 +44,20 @@ export const TINY_CASES: ConvCase[] = [
 ];
 
 /**
+ * Network-shaped cases checked against the CPU backend besides the random ones: ResNet's
+ * stride-2 3×3 'same' convolution on an even size and its 1×1 stride-2 shortcut, with ≥ 16
+ * channels (the input gradient's block-copy path), a 1×1 filter at stride 3 (phases no tap
+ * reaches), and an input smaller than the stride.
+ */
+export const NETWORK_CASES: ConvCase[] = [
+  { batch: 2, inHeight: 8, inWidth: 8, inChannels: 16, outDepth: 24, filterHeight: 3, filterWidth: 3, strides: [2, 2], dilations: [1, 1], pad: 'same' },
+  { batch: 2, inHeight: 8, inWidth: 8, inChannels: 16, outDepth: 24, filterHeight: 1, filterWidth: 1, strides: [2, 2], dilations: [1, 1], pad: 'valid' },
+  { batch: 3, inHeight: 7, inWidth: 8, inChannels: 5, outDepth: 3, filterHeight: 1, filterWidth: 1, strides: [3, 3], dilations: [1, 1], pad: 'same' },
+  { batch: 2, inHeight: 1, inWidth: 2, inChannels: 3, outDepth: 2, filterHeight: 3, filterWidth: 3, strides: [3, 3], dilations: [1, 1], pad: 'same' },
+  { batch: 2, inHeight: 9, inWidth: 7, inChannels: 20, outDepth: 17, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+];
+
+/**
  * Defines the shared specs for `kernel`, whose bdst config is `config`; `seed` makes its
  * random cases reproducible.
  */
@@ -65,6 +79,16 @@ export function defineConvGradientKernelSpecs(kernel: ConvGradientKernel, config
       await initBackend({ backend: 'wasm', quiet: true });
       const actual = await expectNoLeak(() => runWithLeakCount(kernel, c, operands));
       expect(actual.leakedTensors).toBe(0);
+      expect(actual.leakedDataIds).toBe(0);
+      expect(relativeError(actual.values, expected)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    });
+
+    it.each(NETWORK_CASES.map((c) => [describeCase(c), c] as const))('matches the cpu backend on a network-shaped case: %s', async (_label, c) => {
+      const operands = randomOperands(rng.fork(`network ${describeCase(c)}`), c, depthwise);
+      await initBackend({ backend: 'cpu', quiet: true });
+      const expected = cpuReference(kernel, c, operands);
+      await initBackend({ backend: 'wasm', quiet: true });
+      const actual = await expectNoLeak(() => runWithLeakCount(kernel, c, operands));
       expect(actual.leakedDataIds).toBe(0);
       expect(relativeError(actual.values, expected)).toBeLessThanOrEqual(CPU_TOLERANCE);
     });

@@ -145,3 +145,50 @@ export function explicitPadding(
     [0, 0],
   ];
 }
+
+/**
+ * One output phase of the input gradient along one axis of a convolution with dilation 1: the
+ * input positions `i = q·stride + residue` (q < `count`) receive `dy` only through the filter
+ * taps `firstTap, firstTap + stride, …` (`taps` of them), so their gradient is a stride-1 forward
+ * convolution of `dy` with just those taps, reversed — no multiplications by the zeros a
+ * stride-spread `dy` would hold. A stride-s convolution has s phases per axis.
+ */
+export interface InputGradientPhase {
+  /** `i mod stride` of the input positions this phase covers. */
+  residue: number;
+  /** How many input positions it covers (`⌈(inSize − residue) / stride⌉`, ≥ 0). */
+  count: number;
+  /** Tap `k` of the forward filter that the sub-filter's last tap is (`(residue + padBefore) mod stride`). */
+  firstTap: number;
+  /** Taps in the sub-filter (0 when `firstTap ≥ filterSize`: those positions get no gradient). */
+  taps: number;
+  /** Zeros before `dy` in the sub-filter's convolution. */
+  padBefore: number;
+  /** Zeros after `dy`. */
+  padAfter: number;
+  /** First position of that convolution's output that is input position `residue`. */
+  cropBefore: number;
+}
+
+/**
+ * The phases of the input gradient along one axis (see {@link InputGradientPhase}); requires
+ * `dilation` 1. For phase r the gradient at `q·stride + r` is
+ * `Σ_j dy[q + c − j] · w[firstTap + j·stride]` with `c = (r + padBefore − firstTap) / stride`,
+ * a correlation of `dy` (read from `c − taps + 1`) with the reversed sub-filter.
+ */
+export function planInputGradientPhases(axis: ConvAxis): InputGradientPhase[] {
+  const { inSize, outSize, filterSize, stride, dilation, padBefore } = axis;
+  if (dilation !== 1) throw new Error(`planInputGradientPhases: dilation must be 1, got ${dilation}`);
+  const phases: InputGradientPhase[] = [];
+  for (let residue = 0; residue < Math.min(stride, inSize); residue++) {
+    const count = Math.ceil((inSize - residue) / stride);
+    const firstTap = (residue + padBefore) % stride;
+    const taps = firstTap < filterSize ? Math.ceil((filterSize - firstTap) / stride) : 0;
+    const start = (residue + padBefore - firstTap) / stride - (taps - 1); // dy position read by q = 0, tap 0
+    const before = Math.max(0, -start);
+    const cropBefore = Math.max(0, start);
+    const after = taps === 0 ? 0 : Math.max(0, cropBefore + count + taps - 1 - outSize - before);
+    phases.push({ residue, count, firstTap, taps, padBefore: before, padAfter: after, cropBefore });
+  }
+  return phases;
+}
