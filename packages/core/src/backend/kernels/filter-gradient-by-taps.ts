@@ -1,13 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runWasmKernel, disposeWasmTensor } from './run-wasm-kernel.js';
+import { disposeWasmTensor, disposeWasmView, runWasmKernel, wasmView } from './run-wasm-kernel.js';
 import { transposeTiles } from './transpose-tiles.js';
-
-/** The parts of tfjs-backend-wasm's internals this file uses (tfjs 4.22). */
-interface WasmInternals {
-  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; delete(dataId: object): boolean };
-  wasm: { tfjs: { disposeData(id: number): void } };
-}
 
 /** Input channels up to which {@link filterGradientByTaps} beats the transposed-convolution path. */
 const MAX_TAP_CHANNELS = 4;
@@ -71,20 +65,15 @@ export function filterGradientByTaps(backend: BackendWasm, x: TensorInfo, dy: Te
     for (let oh = 0; oh < OH; oh++) transposeTiles(gs, gT, (n * OH + oh) * OW * Co, (n * Hp + oh) * Wp, OW, Co, Co, L);
   }
 
-  const internals = backend as unknown as WasmInternals;
-  const base = internals.dataIdMap.get(padded.dataId)!.memoryOffset;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
       const offset = kh * Wp + kw;
-      const tap = backend.makeOutput([1, L, Ci], 'float32', base + offset * Ci * 4);
+      const tap = wasmView(backend, padded, offset * Ci, [1, L, Ci]);
       let product: TensorInfo;
       try {
         product = runWasmKernel(backend, 'BatchMatMul', { a: dyT, b: tap }, { transposeA: false, transposeB: false });
       } finally {
-        // A view, not an allocation: forget it without freeing xp's memory.
-        const id = internals.dataIdMap.get(tap.dataId)!.id;
-        internals.dataIdMap.delete(tap.dataId);
-        internals.wasm.tfjs.disposeData(id);
+        disposeWasmView(backend, tap); // a view: xp's memory stays
       }
       const pr = backend.typedArrayFromHeap(product) as Float32Array; // [Co, Ci]
       const out = backend.typedArrayFromHeap(dW) as Float32Array;

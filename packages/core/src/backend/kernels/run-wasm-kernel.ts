@@ -53,3 +53,27 @@ export function cropWasmTensor(backend: BackendWasm, x: TensorInfo, begin: numbe
   const whole = begin.every((b) => b === 0) && size.every((s, i) => s === x.shape[i]);
   return whole ? reshapeWasmTensor(backend, x, size) : runWasmKernel(backend, 'Slice', { x }, { begin, size });
 }
+
+/** The parts of tfjs-backend-wasm's internals that views need (tfjs 4.22). */
+interface WasmInternals {
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; delete(dataId: object): boolean };
+  wasm: { tfjs: { disposeData(id: number): void } };
+}
+
+/**
+ * A float32 tensor of `shape` whose data is `source`'s memory from element `elementOffset` on —
+ * a view, not a copy (e.g. a batch slice of an NHWC tensor). Valid while `source` lives; release
+ * it with {@link disposeWasmView}, never {@link disposeWasmTensor} (which would free `source`'s memory).
+ */
+export function wasmView(backend: BackendWasm, source: TensorInfo, elementOffset: number, shape: number[]): TensorInfo {
+  const base = (backend as unknown as WasmInternals).dataIdMap.get(source.dataId)!.memoryOffset;
+  return backend.makeOutput(shape, 'float32', base + elementOffset * 4);
+}
+
+/** Forgets a {@link wasmView} (and the operators the backend cached for it) without freeing the memory it points into. */
+export function disposeWasmView(backend: BackendWasm, view: TensorInfo): void {
+  const internals = backend as unknown as WasmInternals;
+  const id = internals.dataIdMap.get(view.dataId)!.id;
+  internals.dataIdMap.delete(view.dataId);
+  internals.wasm.tfjs.disposeData(id);
+}
