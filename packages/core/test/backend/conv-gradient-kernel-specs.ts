@@ -47,8 +47,10 @@ export const TINY_CASES: ConvCase[] = [
  * Network-shaped cases checked against the CPU backend besides the random ones: ResNet's
  * stride-2 3×3 'same' convolution on an even size and its 1×1 stride-2 shortcut, with ≥ 16
  * channels (the input gradient's block-copy path), a 1×1 filter at stride 3 (phases no tap
- * reaches), an input smaller than the stride, and a 70-image batch (the filter gradient's
- * 32-image chunks: 32 + 32 + 6).
+ * reaches), an input smaller than the stride, a 70-image batch (the filter gradient's
+ * 32-image chunks: 32 + 32 + 6), and stride-1 layers on ≥ 16×16 outputs (the filter gradient's
+ * shifted-row products), one of them over two chunks (60 × 18 × 18 = 19,440 grid positions)
+ * and one with asymmetric explicit padding.
  */
 export const NETWORK_CASES: ConvCase[] = [
   { batch: 2, inHeight: 8, inWidth: 8, inChannels: 16, outDepth: 24, filterHeight: 3, filterWidth: 3, strides: [2, 2], dilations: [1, 1], pad: 'same' },
@@ -56,6 +58,9 @@ export const NETWORK_CASES: ConvCase[] = [
   { batch: 3, inHeight: 7, inWidth: 8, inChannels: 5, outDepth: 3, filterHeight: 1, filterWidth: 1, strides: [3, 3], dilations: [1, 1], pad: 'same' },
   { batch: 2, inHeight: 1, inWidth: 2, inChannels: 3, outDepth: 2, filterHeight: 3, filterWidth: 3, strides: [3, 3], dilations: [1, 1], pad: 'same' },
   { batch: 2, inHeight: 9, inWidth: 7, inChannels: 20, outDepth: 17, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { batch: 2, inHeight: 16, inWidth: 16, inChannels: 8, outDepth: 6, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { batch: 60, inHeight: 16, inWidth: 16, inChannels: 6, outDepth: 5, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  { batch: 3, inHeight: 19, inWidth: 18, inChannels: 7, outDepth: 4, filterHeight: 3, filterWidth: 2, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
   { batch: 70, inHeight: 5, inWidth: 6, inChannels: 6, outDepth: 5, filterHeight: 3, filterWidth: 3, strides: [2, 1], dilations: [1, 1], pad: 'same' },
 ];
 

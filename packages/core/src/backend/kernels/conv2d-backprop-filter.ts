@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { planFilterGradient } from './conv-backprop-geometry.js';
 import { convBackpropInfo } from './conv-backprop-info.js';
 import type { ConvBackpropAttrs } from './conv-backprop-info.js';
+import { coveredByShiftedRows, filterGradientByShiftedRows } from './filter-gradient-by-shifted-rows.js';
 import { coveredByTaps, filterGradientByTaps } from './filter-gradient-by-taps.js';
 import { runForwardConv } from './forward-conv.js';
 import { cropWasmTensor, disposeWasmTensor, disposeWasmView, reshapeWasmTensor, runWasmKernel, wasmView, zerosWasmTensor } from './run-wasm-kernel.js';
@@ -50,6 +51,7 @@ function conv2DBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backen
   }
   if (filterHeight === 1 && filterWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0) return pointwiseFilterGradient(backend, x, dy, info);
   if (coveredByTaps(info)) return filterGradientByTaps(backend, x, dy, info);
+  if (coveredByShiftedRows(info)) return filterGradientByShiftedRows(backend, x, dy, info);
   if (batchSize <= FILTER_GRADIENT_BATCH_CHUNK) return filterGradientByConv(backend, x, dy, info, batchSize);
 
   const [, inHeight, inWidth] = x.shape;
