@@ -6,7 +6,7 @@
  * training, where the weights change every step, so XNNPACK repacks them). Not part of
  * `npm run bench`; used to choose the gradient kernels' strategies (see bench/README.md).
  *
- *   node --conditions source --import tsx bench/conv-gradients.ts [--batch 128] [--threads 1] [--runs 5]
+ *   node --conditions source --import tsx bench/conv-gradients.ts [--batch 128] [--threads 1] [--runs 5] [--model resnet18|cnn-16-32-64|cnn-64-128-256]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@bdst/core';
@@ -17,8 +17,10 @@ function argument(name: string, fallback: string): string {
   return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
 }
 
+type Layer = [string, number, number, number, number, number];
+
 /** [label, input size, input channels, output channels, filter size, stride] of ResNet-18's convolutions. */
-const LAYERS: Array<[string, number, number, number, number, number]> = [
+const RESNET18_LAYERS: Layer[] = [
   ['3x3 s1 32x32 64->64', 32, 64, 64, 3, 1],
   ['3x3 s2 32x32 64->128', 32, 64, 128, 3, 2],
   ['1x1 s2 32x32 64->128', 32, 64, 128, 1, 2],
@@ -28,6 +30,15 @@ const LAYERS: Array<[string, number, number, number, number, number]> = [
   ['3x3 s2 8x8 256->512', 8, 256, 512, 3, 2],
   ['3x3 s1 4x4 512->512', 4, 512, 512, 3, 1],
 ];
+
+/** The three 3×3 'same' convolutions of `smallCnn` at `widths` (32×32×3 input, 2×2 pools between). */
+function smallCnnLayers(widths: number[]): Layer[] {
+  return widths.map((width, i) => {
+    const size = 32 >> i;
+    const inChannels = i === 0 ? 3 : widths[i - 1];
+    return [`3x3 s1 ${size}x${size} ${inChannels}->${width}`, size, inChannels, width, 3, 1];
+  });
+}
 
 function timeMs(runs: number, call: () => tf.Tensor): number {
   tf.dispose(call());
@@ -45,10 +56,12 @@ async function main(): Promise<void> {
   const batch = Number(argument('batch', '128'));
   const threads = Number(argument('threads', '1'));
   const runs = Number(argument('runs', '5'));
+  const model = argument('model', 'resnet18');
+  const layers = model === 'resnet18' ? RESNET18_LAYERS : smallCnnLayers(model.slice(4).split('-').map(Number));
   const info = await initBackend({ backend: 'wasm', threads, quiet: true });
-  console.log(`batch ${batch}, ${info.description}, median of ${runs}`);
+  console.log(`${model} layers, batch ${batch}, ${info.description}, median of ${runs}`);
   console.log('| layer | forward ms | GFLOP/s | input gradient ms | × forward | filter gradient ms | × forward |\n|---|---:|---:|---:|---:|---:|---:|');
-  for (const [label, size, inChannels, outChannels, k, stride] of LAYERS) {
+  for (const [label, size, inChannels, outChannels, k, stride] of layers) {
     const pad = k === 1 ? 'valid' : 'same';
     const x = tf.randomNormal([batch, size, size, inChannels]) as tf.Tensor4D;
     const filter = tf.randomNormal([k, k, inChannels, outChannels]) as tf.Tensor4D;

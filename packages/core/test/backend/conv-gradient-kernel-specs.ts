@@ -38,7 +38,7 @@ export const TINY_CASES: ConvCase[] = [
   { batch: 2, inHeight: 7, inWidth: 6, inChannels: 2, outDepth: 1, filterHeight: 2, filterWidth: 3, strides: [3, 2], dilations: [1, 1], pad: 'valid' },
   { batch: 1, inHeight: 6, inWidth: 6, inChannels: 3, outDepth: 2, filterHeight: 2, filterWidth: 2, strides: [1, 1], dilations: [2, 2], pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
   { batch: 2, inHeight: 5, inWidth: 7, inChannels: 2, outDepth: 2, filterHeight: 3, filterWidth: 1, strides: [2, 1], dilations: [1, 2], pad: 1, dimRoundingMode: 'ceil' },
-  // Stride 1 on both sides of the filter gradient's switch (≤ 4 input channels: per-tap products).
+  // Stride 1 on both sides of the filter gradient's switch (≤ 4 input channels or a ≥ 16×16 output: shifted-row products).
   { batch: 2, inHeight: 4, inWidth: 5, inChannels: 6, outDepth: 3, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
   { batch: 3, inHeight: 5, inWidth: 4, inChannels: 2, outDepth: 2, filterHeight: 2, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'valid' },
 ];

@@ -5,7 +5,6 @@ import { planFilterGradient } from './conv-backprop-geometry.js';
 import { convBackpropInfo } from './conv-backprop-info.js';
 import type { ConvBackpropAttrs } from './conv-backprop-info.js';
 import { coveredByShiftedRows, filterGradientByShiftedRows } from './filter-gradient-by-shifted-rows.js';
-import { coveredByTaps, filterGradientByTaps } from './filter-gradient-by-taps.js';
 import { runForwardConv } from './forward-conv.js';
 import { cropWasmTensor, disposeWasmTensor, disposeWasmView, reshapeWasmTensor, runWasmKernel, wasmView, zerosWasmTensor } from './run-wasm-kernel.js';
 import { transposeTiles } from './transpose-tiles.js';
@@ -27,8 +26,8 @@ const FILTER_GRADIENT_BATCH_CHUNK = 32;
  * - 1×1 filters without leading padding (ResNet's shortcuts, any stride): one XNNPACK matrix
  *   product `dW = Xᵀ · dY` with `X` the `[N·OH·OW, Ci]` strided input pixels, gathered and
  *   transposed in one pass (32×32×64 → 16×16×128 at stride 2, batch 128, one thread: 300 → 26 ms).
- * - Stride 1, dilation 1, ≤ 4 input channels (first layers): per-tap products
- *   (`filterGradientByTaps`).
+ * - Stride 1, dilation 1, and ≤ 4 input channels (first layers) or outputs of ≥ 16×16 for 3×3:
+ *   one matrix product per tap of shifted input rows and `dy` (`filterGradientByShiftedRows`).
  * - Otherwise the filter gradient `dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·s + kh·d − pad, …, ci] · dy[n, oh, ow, co]`
  *   is itself a forward convolution: with the input transposed to `[Ci, H, W, N]` (channels as
  *   the batch, the batch as channels) and `dy` transposed to a filter `[OH, OW, N, Co]`, the wasm
@@ -50,7 +49,6 @@ function conv2DBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backen
     return zerosWasmTensor(backend, [filterHeight, filterWidth, inChannels, outChannels]);
   }
   if (filterHeight === 1 && filterWidth === 1 && info.padInfo.top === 0 && info.padInfo.left === 0) return pointwiseFilterGradient(backend, x, dy, info);
-  if (coveredByTaps(info)) return filterGradientByTaps(backend, x, dy, info);
   if (coveredByShiftedRows(info)) return filterGradientByShiftedRows(backend, x, dy, info);
   if (batchSize <= FILTER_GRADIENT_BATCH_CHUNK) return filterGradientByConv(backend, x, dy, info, batchSize);
 
