@@ -6,7 +6,7 @@ import type { ShardGradients } from './shard-gradients.js';
  * (its result or a {@link ReplicaFailure}).
  *
  * Protocol: `init` once (→ `ready`), then one `step` per batch (→ `gradients`); for inference,
- * `weights` once (→ `loaded`), then one `predict` per batch (→ `probabilities`). Arrays of weights
+ * `weights` once (→ `loaded`), then one `predict` per batch (→ `probabilities`). Packed weights
  * follow `model.weights` order; gradients `model.trainableWeights` order; moving statistics
  * `model.nonTrainableWeights` order — the worker's model is rebuilt from the main model's
  * topology, so the orders agree (`ready` reports the shapes, which the pool checks).
@@ -24,8 +24,12 @@ export interface ReplicaInit {
 /** Main → worker: compute the loss and gradients of one shard with these weights. */
 export interface ReplicaStep {
   type: 'step';
-  /** Every weight of the model (trainable and moving statistics), `model.weights` order. */
-  weights: Float32Array[];
+  /**
+   * Every weight of the model (trainable and moving statistics), `model.weights` order, packed
+   * end to end; backed by a SharedArrayBuffer that all workers read and the pool rewrites only
+   * between requests.
+   */
+  weights: Float32Array;
   /** The shard's images, NHWC float32, `shape[0]` ≥ 1 images. */
   images: Float32Array;
   /** `[n, H, W, C]` of `images`. */
@@ -37,7 +41,8 @@ export interface ReplicaStep {
 /** Main → worker: load these weights (`model.weights` order) for the `predict` requests that follow. */
 export interface ReplicaWeights {
   type: 'weights';
-  weights: Float32Array[];
+  /** Packed as in {@link ReplicaStep.weights}. */
+  weights: Float32Array;
 }
 
 /** Main → worker: softmax probabilities of a shard in inference mode, with the loaded weights. */

@@ -47,14 +47,19 @@ async function init(request: ReplicaInit): Promise<ReplicaReply> {
   return { type: 'ready', weightShapes: model.weights.map((w) => w.shape.map(Number)), trainable: model.trainableWeights.length };
 }
 
-/** Writes `weights` (`model.weights` order) into the replica's model. */
-function loadWeights(weights: Float32Array[]): tfl.LayersModel {
+/** Writes `weights` (every weight of the model packed in `model.weights` order) into the replica's model. */
+function loadWeights(weights: Float32Array): tfl.LayersModel {
   if (model === null) throw new Error('replica-worker: got weights before init');
-  model.weights.forEach((w, i) => {
-    const value = tf.tensor(weights[i], w.read().shape, 'float32');
+  let offset = 0;
+  model.weights.forEach((w) => {
+    const shape = w.read().shape;
+    const size = shape.reduce((a, b) => a * b, 1);
+    const value = tf.tensor(weights.subarray(offset, offset + size), shape, 'float32'); // copies out of the shared buffer
+    offset += size;
     w.write(value);
     value.dispose();
   });
+  if (offset !== weights.length) throw new Error(`replica-worker: got ${weights.length} weight values, the model has ${offset}`);
   return model;
 }
 
