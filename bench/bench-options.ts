@@ -33,11 +33,17 @@ export interface BenchOptions {
   only: string[] | null;
   /** Also write the results as JSON to this path. */
   json: string | null;
+  /**
+   * Times the whole selection this many times in a row (default 1) and, when > 1, prints each
+   * round's table and a summary of each ratio's median and range across rounds: on a machine
+   * whose speed drifts, a ratio from one round can land on either side of a target.
+   */
+  rounds: number;
 }
 
 const USAGE = `usage: npm run bench -- [--quick] [--batch 128] [--runs 5] [--big-runs 2] [--epoch-images 10000]
        [--epoch-runs 1] [--augment-batch 512] [--threads 1,2] [--replicas 1,2] [--no-torch] [--torch-threads 2]
-       [--only cnn-16-32-64,vgg16,...] [--json out.json]`;
+       [--only cnn-16-32-64,vgg16,...] [--rounds 1] [--json out.json]`;
 
 function positiveInteger(flag: string, text: string | undefined): number {
   const value = Number(text);
@@ -62,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     torchThreads: 2,
     only: null,
     json: null,
+    rounds: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -98,6 +105,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--torch-threads':
         options.torchThreads = positiveInteger(flag, next());
+        break;
+      case '--rounds':
+        options.rounds = positiveInteger(flag, next());
         break;
       case '--only':
         options.only = (next() ?? '').split(',').filter((s) => s.length > 0);

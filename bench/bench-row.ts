@@ -12,6 +12,8 @@ export interface BenchRow {
   seconds: number[];
   /** Training GFLOP per timed run (3 × forward), or null where it is not a training workload. */
   gflop: number | null;
+  /** Which `--rounds` round measured it (0-based). */
+  round: number;
 }
 
 /** What `--json` writes: the options, the backend line, the torch version, the machine, the rows and any failures. */

@@ -31,7 +31,11 @@ import { SelfTrainer } from '@bdst/selftrain';
 import { parseBenchOptions } from './bench-options.js';
 import type { BenchOptions } from './bench-options.js';
 import type { BenchRow } from './bench-row.js';
+
+/** A row as a workload measures it; the round is added when it is recorded. */
+type MeasuredRow = Omit<BenchRow, 'round'>;
 import { median } from './median.js';
+import { formatRoundSummary } from './round-summary.js';
 import { runTorchWorkload, torchVersion } from './torch-reference.js';
 
 const INPUT_SHAPE = [32, 32, 3] as const;
@@ -82,7 +86,7 @@ async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: nu
   }
 }
 
-async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number, replicas: number): Promise<BenchRow> {
+async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number, replicas: number): Promise<MeasuredRow> {
   const model = workload.build();
   try {
     const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options), replicas);
@@ -92,7 +96,7 @@ async function stepRow(workload: StepWorkload, options: BenchOptions, threads: n
   }
 }
 
-async function epochRow(options: BenchOptions, threads: number, replicas: number): Promise<BenchRow> {
+async function epochRow(options: BenchOptions, threads: number, replicas: number): Promise<MeasuredRow> {
   const dataset = syntheticDataset({ size: options.epochImages, seed: 'bench-epoch' });
   const seconds: number[] = [];
   let gflop = 0;
@@ -112,7 +116,7 @@ async function epochRow(options: BenchOptions, threads: number, replicas: number
  * (20% labeled): pseudo-labelling T(x_l) and x_u, the per-class selection, one retraining epoch
  * on D_1 at `--batch`. The given "pretrained" model is a fresh one: only the time matters.
  */
-async function selfTrainIterationRow(options: BenchOptions, threads: number, replicas: number): Promise<BenchRow> {
+async function selfTrainIterationRow(options: BenchOptions, threads: number, replicas: number): Promise<MeasuredRow> {
   const all = syntheticDataset({ size: options.epochImages, seed: 'bench-selftrain' });
   const [labeled, unlabeled] = all.split(0.2, createRng('bench-selftrain-split'));
   const createModel = (rng: ReturnType<typeof createRng>) => smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64], rng });
@@ -142,9 +146,9 @@ async function selfTrainIterationRow(options: BenchOptions, threads: number, rep
 }
 
 /** Augmentation throughput next to one training step on the same batch (issue 3). */
-async function augmentRows(options: BenchOptions, threads: number): Promise<BenchRow[]> {
+async function augmentRows(options: BenchOptions, threads: number): Promise<MeasuredRow[]> {
   const { images, labels } = randomBatch(options.augmentBatch, 11);
-  const rows: BenchRow[] = [];
+  const rows: MeasuredRow[] = [];
   const transforms = [
     ['augment paperStrongAugment', paperStrongAugment],
     ['augment simclrAugment(32)', simclrAugment(32)],
@@ -181,7 +185,7 @@ function selected(options: BenchOptions, id: string): boolean {
   return options.only == null || options.only.includes(id);
 }
 
-function imagesPerSecond(row: BenchRow): number {
+function imagesPerSecond(row: MeasuredRow): number {
   return row.images / median(row.seconds);
 }
 
@@ -215,10 +219,10 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpuModel}, Node ${process.version}; torch: ${torch ?? (options.torch ? 'not found' : 'off (--no-torch)')}`);
 
   /** Runs `work` for every `--threads` count and (unless `singleReplica`) every `--replicas` count. */
-  const timeOnEveryThreadCount = async (work: (threads: number, replicas: number) => Promise<BenchRow | BenchRow[]>, singleReplica = false) => {
+  const timeOnEveryThreadCount = async (work: (threads: number, replicas: number) => Promise<MeasuredRow | MeasuredRow[]>, singleReplica = false) => {
     for (const threads of options.threads) {
       for (const replicas of singleReplica ? [1] : options.replicas) {
-        let measured: BenchRow | BenchRow[];
+        let measured: MeasuredRow | MeasuredRow[];
         try {
           info = await initBackend({ threads, quiet: true });
           measured = await work(info.threads ?? threads, replicas);
@@ -227,7 +231,7 @@ async function main(): Promise<void> {
           console.error(`  failed: ${failures[failures.length - 1]}`);
           continue;
         }
-        rows.push(...(Array.isArray(measured) ? measured : [measured]));
+        rows.push(...(Array.isArray(measured) ? measured : [measured]).map((row) => ({ ...row, round })));
         const last = Array.isArray(measured) ? measured[measured.length - 1] : measured;
         console.error(`  ${last.workload} on ${info.description}, ${replicas} replica(s): ${imagesPerSecond(last).toFixed(1)} images/s`);
       }
@@ -236,37 +240,48 @@ async function main(): Promise<void> {
   const timeTorch = (workload: string, request: { batch: number; runs: number; epochImages?: number }) => {
     if (!torch) return;
     const timing = runTorchWorkload({ workload, threads: options.torchThreads, ...request });
-    rows.push({ workload, engine: 'torch', threads: timing.threads, replicas: 1, images: timing.images, seconds: timing.seconds, gflop: rows.find((r) => r.workload === workload)?.gflop ?? null });
+    rows.push({ workload, engine: 'torch', threads: timing.threads, replicas: 1, images: timing.images, seconds: timing.seconds, gflop: rows.find((r) => r.workload === workload)?.gflop ?? null, round });
     console.error(`  ${workload} in torch (${timing.threads} threads): ${(timing.images / median(timing.seconds)).toFixed(1)} images/s`);
   };
 
+  let round = 0;
   // resnet18 goes last: at batch 128 it can exhaust the 4 GB WASM heap, which aborts the module.
   const [resnet, ...others] = [STEP_WORKLOADS[3], ...STEP_WORKLOADS.slice(0, 3)];
-  for (const workload of others) {
-    if (!selected(options, workload.id)) continue;
-    await timeOnEveryThreadCount((threads, replicas) => stepRow(workload, options, threads, replicas));
-    timeTorch(workload.id, { batch: options.batch, runs: workload.runs(options) });
-  }
-  if (selected(options, 'epoch-cnn')) {
-    await timeOnEveryThreadCount((threads, replicas) => epochRow(options, threads, replicas));
-    timeTorch('epoch-cnn', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
-  }
-  if (selected(options, 'selftrain-iteration')) {
-    await timeOnEveryThreadCount((threads, replicas) => selfTrainIterationRow(options, threads, replicas));
-    timeTorch('selftrain-iteration', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
-  }
-  if (selected(options, 'augment')) {
-    await timeOnEveryThreadCount((threads) => augmentRows(options, threads), true);
-  }
-  if (selected(options, resnet.id)) {
-    await timeOnEveryThreadCount((threads, replicas) => stepRow(resnet, options, threads, replicas));
-    timeTorch(resnet.id, { batch: options.batch, runs: resnet.runs(options) });
+  for (round = 0; round < options.rounds; round++) {
+    if (options.rounds > 1) console.error(`round ${round + 1} of ${options.rounds}`);
+    for (const workload of others) {
+      if (!selected(options, workload.id)) continue;
+      await timeOnEveryThreadCount((threads, replicas) => stepRow(workload, options, threads, replicas));
+      timeTorch(workload.id, { batch: options.batch, runs: workload.runs(options) });
+    }
+    if (selected(options, 'epoch-cnn')) {
+      await timeOnEveryThreadCount((threads, replicas) => epochRow(options, threads, replicas));
+      timeTorch('epoch-cnn', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
+    }
+    if (selected(options, 'selftrain-iteration')) {
+      await timeOnEveryThreadCount((threads, replicas) => selfTrainIterationRow(options, threads, replicas));
+      timeTorch('selftrain-iteration', { batch: options.batch, runs: options.epochRuns, epochImages: options.epochImages });
+    }
+    if (selected(options, 'augment')) {
+      await timeOnEveryThreadCount((threads) => augmentRows(options, threads), true);
+    }
+    if (selected(options, resnet.id)) {
+      await timeOnEveryThreadCount((threads, replicas) => stepRow(resnet, options, threads, replicas));
+      timeTorch(resnet.id, { batch: options.batch, runs: resnet.runs(options) });
+    }
   }
 
   const backend = (info as BackendInfo | null)?.description ?? 'none';
   console.log(`backend: ${backend}; batch ${options.batch}; median of ${options.runs} runs (vgg16/resnet18: ${options.bigRuns}) after 1 warm-up step`);
-  console.log('');
-  console.log(formatTable(rows));
+  for (let r = 0; r < options.rounds; r++) {
+    console.log('');
+    if (options.rounds > 1) console.log(`round ${r + 1} of ${options.rounds}:\n`);
+    console.log(formatTable(rows.filter((row) => row.round === r)));
+  }
+  if (options.rounds > 1) {
+    console.log(`\nacross the ${options.rounds} rounds (each ratio taken within its round):\n`);
+    console.log(formatRoundSummary(rows));
+  }
   for (const failure of failures) console.log(`\nFAILED: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;
   if (options.json) {
