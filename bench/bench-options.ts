@@ -7,8 +7,16 @@ export interface BenchOptions {
   quick: boolean;
   /** Images per training step for the CNN, vgg16 and resnet18 workloads (default 128). */
   batch: number;
-  /** Timed runs per step workload after one warm-up step; the median is reported (default 5). */
+  /** Timed runs per step workload after the warm-up (`warmupSeconds`); the median is reported (default 5). */
   runs: number;
+  /**
+   * Warm-up before a step workload's timed runs: untimed steps until this many seconds have passed,
+   * at least one (default 2; 0 with `--quick`: one step). A fresh replica worker compiles its
+   * WebAssembly and JavaScript again and needs ~10 steps of the small CNN (~1 s) to reach its
+   * steady speed (measured: 0.42–0.51 s, then 0.11–0.14 s, then 0.09–0.10 s per 128-image step);
+   * one warm-up step would time that compilation, not training.
+   */
+  warmupSeconds: number;
   /** Timed runs of vgg16 and resnet18 (default 2: "a couple of steps"). */
   bigRuns: number;
   /** Images in the epoch workload (default 10,000: issue 2's "full epoch of 10,000 images"). */
@@ -43,7 +51,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--quick] [--batch 128] [--runs 5] [--big-runs 2] [--epoch-images 10000]
        [--epoch-runs 1] [--augment-batch 512] [--threads 1,2] [--replicas 1,2] [--no-torch] [--torch-threads 2]
-       [--only cnn-16-32-64,vgg16,...] [--rounds 1] [--json out.json]`;
+       [--only cnn-16-32-64,vgg16,...] [--warmup-seconds 2] [--rounds 1] [--json out.json]`;
 
 function positiveInteger(flag: string, text: string | undefined): number {
   const value = Number(text);
@@ -58,6 +66,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quick,
     batch: quick ? 4 : 128,
     runs: quick ? 1 : 5,
+    warmupSeconds: quick ? 0 : 2,
     bigRuns: quick ? 1 : 2,
     epochImages: quick ? 32 : 10_000,
     epochRuns: 1,
@@ -106,6 +115,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       case '--torch-threads':
         options.torchThreads = positiveInteger(flag, next());
         break;
+      case '--warmup-seconds': {
+        const text = next();
+        const value = Number(text);
+        if (!(value >= 0) || !Number.isFinite(value)) throw new Error(`bench: --warmup-seconds must be a number ≥ 0, but got ${String(text)}\n${USAGE}`);
+        options.warmupSeconds = value;
+        break;
+      }
       case '--rounds':
         options.rounds = positiveInteger(flag, next());
         break;

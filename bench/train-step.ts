@@ -15,7 +15,8 @@
  *   (16-32-64) over `--epoch-images` synthetic images, 20% labeled: pseudo-label T(D_L) and D_U,
  *   select the 30% most confident per class, retrain one epoch on them (issue 8).
  *
- * Every step workload runs one warm-up step, then `--runs` timed steps; the median is reported.
+ * Every step workload runs untimed warm-up steps for `--warmup-seconds` (default 2, at least one
+ * step), then `--runs` timed steps; the median is reported.
  * Each workload is timed on every `--threads` count and, for the step workloads and `epoch-cnn`,
  * every `--replicas` count (data-parallel worker threads: `ReplicaPool.step` / `train({ replicas })`),
  * then in PyTorch, back to back, so the ratios compare runs under the same machine load.
@@ -62,16 +63,20 @@ function randomBatch(batch: number, seed: number): { images: tf.Tensor4D; labels
 }
 
 /**
- * Times `runs` training steps of a fresh model (after one warm-up step); seconds per step. With
- * `replicas` > 1 the steps are data-parallel (`ReplicaPool.step`; starting the workers is not timed).
+ * Times `runs` training steps of a fresh model after a warm-up of untimed steps lasting
+ * `warmupSeconds` (at least one step); seconds per step. With `replicas` > 1 the steps are
+ * data-parallel (`ReplicaPool.step`; starting the workers and their warm-up are not timed: a
+ * training run starts its workers once and then takes hundreds of steps).
  */
-async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: number, replicas = 1): Promise<number[]> {
+async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: number, warmupSeconds: number, replicas = 1): Promise<number[]> {
   const optimizer = new SgdMomentum({ lr: 0.01, momentum: 0.9, weightDecay: 1e-4 });
   const { images, labels } = randomBatch(batch, 7);
   const pool = replicas > 1 ? await ReplicaPool.start({ model, optimizer, replicas }) : null;
   const step = () => (pool ? pool.step(images, labels) : trainStep(model, optimizer, images, labels));
   try {
-    await step();
+    const warmupStart = performance.now();
+    do await step();
+    while (performance.now() - warmupStart < warmupSeconds * 1000);
     const seconds: number[] = [];
     for (let i = 0; i < runs; i++) {
       const start = performance.now();
@@ -89,7 +94,7 @@ async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: nu
 async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number, replicas: number): Promise<MeasuredRow> {
   const model = workload.build();
   try {
-    const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options), replicas);
+    const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options), options.warmupSeconds, replicas);
     return { workload: workload.id, engine: 'tfjs', threads, replicas, images: options.batch, seconds, gflop: (3 * forwardFlops(model) * options.batch) / 1e9 };
   } finally {
     model.dispose();
@@ -171,7 +176,7 @@ async function augmentRows(options: BenchOptions, threads: number): Promise<Meas
       rows.push({ workload: id, engine: 'tfjs', threads, replicas: 1, images: options.augmentBatch, seconds, gflop: null });
     }
     const model = smallCnn({ inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, widths: [16, 32, 64] });
-    const seconds = await timeTrainingSteps(model, options.augmentBatch, options.runs);
+    const seconds = await timeTrainingSteps(model, options.augmentBatch, options.runs, options.warmupSeconds);
     rows.push({ workload: 'augment vs cnn-16-32-64 step', engine: 'tfjs', threads, replicas: 1, images: options.augmentBatch, seconds, gflop: (3 * forwardFlops(model) * options.augmentBatch) / 1e9 });
     model.dispose();
   } finally {
@@ -272,7 +277,7 @@ async function main(): Promise<void> {
   }
 
   const backend = (info as BackendInfo | null)?.description ?? 'none';
-  console.log(`backend: ${backend}; batch ${options.batch}; median of ${options.runs} runs (vgg16/resnet18: ${options.bigRuns}) after 1 warm-up step`);
+  console.log(`backend: ${backend}; batch ${options.batch}; median of ${options.runs} runs (vgg16/resnet18: ${options.bigRuns}) after ${options.warmupSeconds} s of warm-up steps (at least one)`);
   for (let r = 0; r < options.rounds; r++) {
     console.log('');
     if (options.rounds > 1) console.log(`round ${r + 1} of ${options.rounds}:\n`);

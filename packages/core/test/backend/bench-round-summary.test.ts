@@ -48,3 +48,16 @@ describe('bench --rounds flag (parseBenchOptions)', () => {
     expect(() => parseBenchOptions(['--rounds', '1.5'])).toThrow(/--rounds must be a positive integer/);
   });
 });
+
+describe('bench --warmup-seconds flag (parseBenchOptions)', () => {
+  it('defaults to 2 s (0 with --quick), takes a number ≥ 0, and names the flag on a bad value', async () => {
+    const { parseBenchOptions } = await import('../../../../bench/bench-options.js');
+    expect(parseBenchOptions([]).warmupSeconds).toBe(2);
+    expect(parseBenchOptions(['--quick']).warmupSeconds).toBe(0);
+    expect(parseBenchOptions(['--warmup-seconds', '0.5']).warmupSeconds).toBe(0.5);
+    expect(parseBenchOptions(['--warmup-seconds', '0']).warmupSeconds).toBe(0);
+    expect(() => parseBenchOptions(['--warmup-seconds', '-1'])).toThrow(/--warmup-seconds must be a number ≥ 0/);
+    expect(() => parseBenchOptions(['--warmup-seconds', 'x'])).toThrow(/--warmup-seconds must be a number ≥ 0/);
+    expect(() => parseBenchOptions(['--warmup-seconds'])).toThrow(/--warmup-seconds must be a number ≥ 0/);
+  });
+});
