@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -29,10 +30,26 @@ export interface ReplicaPoolOptions {
 /** One worker thread and the request it is answering (one at a time). */
 interface Replica {
   worker: Worker;
+  /** The backend its model runs on (a parked worker serves only pools on the same one). */
+  backend: 'wasm' | 'cpu';
+  /** Its replica number in the pool it serves (1 …), for error messages. */
+  index: number;
   pending: { resolve: (reply: ReplicaReply) => void; reject: (error: Error) => void } | null;
   /** Set once the worker exited or failed; later requests are refused with it. */
   failure: Error | null;
 }
+
+/**
+ * Workers of terminated pools, parked (idle, unref'd) for the next {@link ReplicaPool.start} on
+ * the same backend, which rebuilds its model in them: starting a worker — a thread, the
+ * `@bdst/core` and tfjs modules, the WebAssembly backend — and warming its compiled code costs
+ * ~0.3–0.4 s plus a first step ~0.3 s slower than the next (smallCnn, this 2-core VM, built
+ * packages), paid by every `train({ replicas })` / `predict({ replicas })` call without it.
+ */
+const parkedWorkers: Replica[] = [];
+
+/** At most this many parked workers (one per core is all a pool uses). */
+const MAX_PARKED_WORKERS = Math.max(1, availableParallelism());
 
 /**
  * Data-parallel training on worker threads: `replicas − 1` `worker_threads` Workers, each with a
@@ -60,8 +77,12 @@ interface Replica {
  * of every sum are fixed, so the weights are bit-identical run to run.
  *
  * Workers are `unref`'d while idle (an idle pool never keeps the process alive) and ref'd while a
- * request is in flight. Call {@link ReplicaPool.terminate} when done; a worker that crashes fails
- * the pending step with an error naming it, and the pool refuses further steps.
+ * request is in flight. Call {@link ReplicaPool.terminate} when done: it parks the workers for the
+ * next pool (the model is rebuilt in them; every step sends all weights, so nothing of the earlier
+ * model carries over — the results are bit-identical to fresh workers'), which saves each later
+ * `train({ replicas })` / `predict({ replicas })` call the worker start;
+ * {@link ReplicaPool.stopParkedWorkers} ends them. A worker that crashes fails the pending step
+ * with an error naming it, and the pool refuses further steps.
  *
  * @example
  * const pool = await ReplicaPool.start({ model, optimizer, replicas: 2 });
@@ -87,8 +108,9 @@ export class ReplicaPool {
   }
 
   /**
-   * Starts `replicas − 1` workers and builds the model in each (from `model.toJSON()`, so any
-   * model of standard tfjs-layers layers); resolves when all are ready.
+   * Takes `replicas − 1` workers — parked ones on the active backend first (see
+   * {@link ReplicaPool.terminate}), new ones for the rest — and builds the model in each (from
+   * `model.toJSON()`, so any model of standard tfjs-layers layers); resolves when all are ready.
    *
    * @throws Error naming the bad option; when the active backend is neither 'wasm' nor 'cpu'
    *   (native TensorFlow already uses every core); when a worker cannot start.
@@ -105,8 +127,8 @@ export class ReplicaPool {
     const pool = new ReplicaPool(options, workers);
     if (replicas === 1) return pool;
     try {
-      const entry = replicaWorkerEntry();
-      for (let r = 1; r < replicas; r++) workers.push(spawn(entry, r));
+      let entry: ReplicaWorkerEntry | null = null;
+      for (let r = 1; r < replicas; r++) workers.push(unpark(backend as 'wasm' | 'cpu', r) ?? spawn((entry ??= replicaWorkerEntry()), r, backend as 'wasm' | 'cpu'));
       const topology = model.toJSON(null, false) as object;
       const init: ReplicaRequest = { type: 'init', topology, backend: backend as 'wasm' | 'cpu' };
       const readies = await Promise.all(workers.map((w, i) => request(w, i + 1, init, [])));
@@ -118,7 +140,8 @@ export class ReplicaPool {
         }
       });
     } catch (error) {
-      await pool.terminate();
+      pool.terminated = true;
+      await Promise.all(workers.map((w) => w.worker.terminate()));
       throw error;
     }
     return pool;
@@ -210,10 +233,33 @@ export class ReplicaPool {
     }
   }
 
-  /** Stops the workers (idempotent). Later steps throw. */
+  /**
+   * Ends this pool (idempotent; later calls of its methods throw). Its healthy, idle workers are
+   * parked for the next {@link ReplicaPool.start} on the same backend (they are unref'd: they do
+   * not keep the process alive); a worker that failed, is still answering, or exceeds one per
+   * core is stopped. {@link ReplicaPool.stopParkedWorkers} stops the parked ones, e.g. to free
+   * their memory (each holds its model and its WebAssembly heap).
+   */
   async terminate(): Promise<void> {
+    if (this.terminated) return;
     this.terminated = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    const stopping: Array<Promise<number>> = [];
+    for (const replica of this.workers) {
+      if (replica.failure === null && replica.pending === null && parkedWorkers.length < MAX_PARKED_WORKERS) parkedWorkers.push(replica);
+      else stopping.push(replica.worker.terminate());
+    }
+    await Promise.all(stopping);
+  }
+
+  /** Stops every parked worker (see {@link ReplicaPool.terminate}); the next start spawns new ones. */
+  static async stopParkedWorkers(): Promise<void> {
+    const parked = parkedWorkers.splice(0);
+    await Promise.all(parked.map((replica) => replica.worker.terminate()));
+  }
+
+  /** How many workers are parked for reuse now (see {@link ReplicaPool.terminate}). */
+  static parkedWorkerCount(): number {
+    return parkedWorkers.length;
   }
 
   /**
@@ -339,12 +385,14 @@ export class ReplicaPool {
 }
 
 /** Starts replica `index`'s worker, unref'd until a request is in flight. */
-function spawn(entry: ReplicaWorkerEntry, index: number): Replica {
-  const worker = new Worker(entry.script, { eval: entry.eval, name: `bdst-replica-${index}` });
-  const replica: Replica = { worker, pending: null, failure: null };
+function spawn(entry: ReplicaWorkerEntry, index: number, backend: 'wasm' | 'cpu'): Replica {
+  const worker = new Worker(entry.script, { eval: entry.eval, name: 'bdst-replica' });
+  const replica: Replica = { worker, backend, index, pending: null, failure: null };
   worker.unref();
   const fail = (error: Error) => {
     replica.failure ??= error;
+    const parkedAt = parkedWorkers.indexOf(replica);
+    if (parkedAt >= 0) parkedWorkers.splice(parkedAt, 1);
     const pending = replica.pending;
     replica.pending = null;
     pending?.reject(replica.failure);
@@ -354,11 +402,20 @@ function spawn(entry: ReplicaWorkerEntry, index: number): Replica {
     replica.pending = null;
     worker.unref();
     if (!pending) return;
-    if (reply.type === 'error') pending.reject(new Error(`ReplicaPool: replica ${index} failed: ${reply.message}`));
+    if (reply.type === 'error') pending.reject(new Error(`ReplicaPool: replica ${replica.index} failed: ${reply.message}`));
     else pending.resolve(reply);
   });
-  worker.on('error', (error: Error) => fail(new Error(`ReplicaPool: replica ${index} crashed: ${error.message}`)));
-  worker.on('exit', (code) => fail(new Error(`ReplicaPool: replica ${index} exited (code ${code})`)));
+  worker.on('error', (error: Error) => fail(new Error(`ReplicaPool: replica ${replica.index} crashed: ${error.message}`)));
+  worker.on('exit', (code) => fail(new Error(`ReplicaPool: replica ${replica.index} exited (code ${code})`)));
+  return replica;
+}
+
+/** Takes a parked worker on `backend` for replica `index`, or null when none is parked. */
+function unpark(backend: 'wasm' | 'cpu', index: number): Replica | null {
+  const at = parkedWorkers.findIndex((replica) => replica.backend === backend && replica.failure === null);
+  if (at < 0) return null;
+  const [replica] = parkedWorkers.splice(at, 1);
+  replica.index = index;
   return replica;
 }
 

@@ -17,13 +17,14 @@ const build = () => smallCnn({ inputShape: [16, 16, 3], numClasses: 10, widths: 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1, quiet: true });
 });
-afterEach(() => {
+afterEach(async () => {
+  await ReplicaPool.stopParkedWorkers();
   started.length = 0;
   delete process.env.BDST_REPLICAS;
 });
 
 describe('predict({ replicas }) (wasm)', () => {
-  it('gives the same probabilities as one replica (BatchNorm on moving statistics), with a transform too, and ends its worker', async () => {
+  it('gives the same probabilities as one replica (BatchNorm on moving statistics), with a transform too, and parks its worker', async () => {
     const model = build();
     // A few training epochs so the BatchNorm moving statistics are not the initial ones.
     await train(model, data, { epochs: 2, batchSize: 16, lr: 0.05, rng: createRng(1) });
@@ -34,6 +35,8 @@ describe('predict({ replicas }) (wasm)', () => {
       expect(started.length).toBe(0);
       const two = await predict(model, data, { ...options, ...(transform && { rng: createRng('t') }), replicas: 2 });
       expect(started.length).toBe(1);
+      expect(ReplicaPool.parkedWorkerCount()).toBe(1); // predict's pool ended; its worker waits for the next pool
+      await ReplicaPool.stopParkedWorkers();
       await vi.waitFor(() => expect(started.every((s) => s.exited)).toBe(true));
       started.length = 0;
       expect(Array.from(two.labels)).toEqual(Array.from(one.labels));

@@ -50,7 +50,8 @@ describe('ReplicaPool (wasm)', () => {
     await initBackend({ backend: 'wasm', quiet: true });
     start = tf.memory().numTensors;
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await ReplicaPool.stopParkedWorkers();
     expect(tf.memory().numTensors, 'tensors leaked by the file').toBe(start);
   });
 
