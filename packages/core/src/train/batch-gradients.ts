@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { skipUnusedInputGradients } from './skip-unused-input-gradients.js';
 
 /** What {@link batchGradients} computed; the caller owns (and disposes) every tensor. */
 export interface BatchGradients {
@@ -17,7 +18,8 @@ export interface BatchGradients {
  * The forward / backward half of a supervised training step, shared by {@link trainStep} and the
  * data-parallel replicas ({@link ReplicaPool}): forward in training mode (BatchNorm normalizes with
  * the batch statistics and updates its moving mean / variance in place), mean softmax
- * cross-entropy of the logits against `labels`, gradients of all trainable weights. Applies no
+ * cross-entropy of the logits against `labels`, gradients of all trainable weights (the first
+ * convolution's unused input gradient skipped: {@link skipUnusedInputGradients}). Applies no
  * update. Disposes its intermediates; on an error it disposes what it created and rethrows.
  *
  * @param fn the public function to name in error messages.
@@ -29,6 +31,7 @@ export function batchGradients(fn: string, model: tfl.LayersModel, images: tf.Te
     throw new Error(`Error in ${fn}: labels has length ${labels.length} but the batch has ${images.shape[0]} images`);
   }
   const numClasses = model.outputs[0].shape[1] as number;
+  skipUnusedInputGradients(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const labelsT = tf.tensor1d(labels, 'int32');
   let correct: tf.Scalar | undefined;

@@ -15,3 +15,4 @@ export type { TrainCheckpointInfo, LoadedTrainCheckpoint } from './train-checkpo
 export { ReplicaPool } from './replica-pool.js';
 export type { ReplicaPoolOptions } from './replica-pool.js';
 export { shardSizes } from './shard-sizes.js';
+export { skipUnusedInputGradients } from './skip-unused-input-gradients.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { SgdMomentum } from '@bdst/core';
+import { skipUnusedInputGradients, type SgdMomentum } from '@bdst/core';
 import { ntXentLoss } from '../nt-xent/nt-xent-loss.js';
 
 /**
@@ -19,6 +19,7 @@ export async function contrastiveStep(network: tfl.LayersModel, optimizer: SgdMo
     throw new Error(`Error in contrastiveStep: view1 has ${view1.shape[0]} images but view2 has ${view2.shape[0]}`);
   }
   const b = view1.shape[0];
+  skipUnusedInputGradients(network);
   const variables = network.trainableWeights.map((w) => w.read() as tf.Variable);
   let lossT: tf.Scalar | undefined;
   let grads: tf.NamedTensorMap = {};
