@@ -16,7 +16,9 @@ export interface TrainStepResult {
  * statistics and updates its moving mean / variance), mean softmax cross-entropy of the logits
  * against `labels`, gradients of all trainable weights, one {@link SgdMomentum} update.
  * Disposes everything it creates; the caller still owns `images`. {@link ReplicaPool.step} is the
- * same step split over data-parallel worker threads.
+ * same step split over data-parallel worker threads. The first call prepares `model` with
+ * {@link skipUnusedInputGradients} (its first convolution runs unfused, so the gradient of the
+ * images is not computed; same values, same serialization).
  *
  * @param images NHWC float32 in [0, 1], `[B, H, W, C]` matching the model input.
  * @param labels B class indices in [0, numClasses).

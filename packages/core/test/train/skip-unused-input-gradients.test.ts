@@ -51,8 +51,8 @@ describe('skipUnusedInputGradients (wasm)', () => {
     };
     let stockOut: tf.Tensor[] = [];
     let skippingOut: tf.Tensor[] = [];
-    const stockKernels = await kernelsOf(() => (stockOut = tf.keep(gradsOf(stock)) as tf.Tensor[]));
-    const skippingKernels = await kernelsOf(() => (skippingOut = tf.keep(gradsOf(skipping)) as tf.Tensor[]));
+    const stockKernels = await kernelsOf(() => (stockOut = gradsOf(stock).map((t) => tf.keep(t))));
+    const skippingKernels = await kernelsOf(() => (skippingOut = gradsOf(skipping).map((t) => tf.keep(t))));
     expect(values(skippingOut)).toEqual(values(stockOut));
     // smallCnn has three convolutions: all three input gradients before, the first one skipped after.
     expect(stockKernels.get('Conv2DBackpropInput')).toBe(3);
