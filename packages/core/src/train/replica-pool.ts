@@ -131,7 +131,7 @@ export class ReplicaPool {
       for (let r = 1; r < replicas; r++) workers.push(unpark(backend as 'wasm' | 'cpu', r) ?? spawn((entry ??= replicaWorkerEntry()), r, backend as 'wasm' | 'cpu'));
       const topology = model.toJSON(null, false) as object;
       const init: ReplicaRequest = { type: 'init', topology, backend: backend as 'wasm' | 'cpu' };
-      const readies = await Promise.all(workers.map((w, i) => request(w, i + 1, init, [])));
+      const readies = await Promise.all(workers.map((w) => request(w, init, [])));
       const shapes = model.weights.map((w) => w.shape.join('×')).join(', ');
       readies.forEach((ready, i) => {
         const { weightShapes, trainable } = ready as ReplicaReady;
@@ -183,7 +183,7 @@ export class ReplicaPool {
     this.busy = true;
     try {
       const weights = await this.sharedWeights();
-      await settleAll(this.workers.map((replica, i) => request(replica, i + 1, { type: 'weights', weights }, [])));
+      await settleAll(this.workers.map((replica) => request(replica, { type: 'weights', weights }, [])));
       this.weightsLoaded = true;
     } finally {
       this.busy = false;
@@ -283,7 +283,7 @@ export class ReplicaPool {
       if (n === 0) return null;
       const { message, transfer } = build(hostImages.slice(offset * pixels, (offset + n) * pixels), [n, h, w, c], offset);
       offset += n;
-      const reply = request(replica, i + 1, message, transfer);
+      const reply = request(replica, message, transfer);
       reply.catch(() => undefined); // collected by the caller; a worker may fail before shard 0 is done
       return reply;
     });
@@ -412,7 +412,7 @@ function spawn(entry: ReplicaWorkerEntry, index: number, backend: 'wasm' | 'cpu'
 
 /** Takes a parked worker on `backend` for replica `index`, or null when none is parked. */
 function unpark(backend: 'wasm' | 'cpu', index: number): Replica | null {
-  const at = parkedWorkers.findIndex((replica) => replica.backend === backend && replica.failure === null);
+  const at = parkedWorkers.findIndex((replica) => replica.backend === backend); // a worker that fails leaves the list (spawn's fail)
   if (at < 0) return null;
   const [replica] = parkedWorkers.splice(at, 1);
   replica.index = index;
@@ -420,9 +420,9 @@ function unpark(backend: 'wasm' | 'cpu', index: number): Replica | null {
 }
 
 /** Posts one request to a replica and resolves with its reply; the worker is ref'd meanwhile. */
-function request(replica: Replica, index: number, message: ReplicaRequest, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
+function request(replica: Replica, message: ReplicaRequest, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
   if (replica.failure) return Promise.reject(replica.failure);
-  if (replica.pending) return Promise.reject(new Error(`ReplicaPool: replica ${index} is already answering a request`));
+  if (replica.pending) return Promise.reject(new Error(`ReplicaPool: replica ${replica.index} is already answering a request`));
   return new Promise<ReplicaReply>((resolve, reject) => {
     replica.pending = { resolve, reject };
     replica.worker.ref();
