@@ -30,6 +30,11 @@ export function batchGradients(fn: string, model: tfl.LayersModel, images: tf.Te
   if (labels.length !== images.shape[0]) {
     throw new Error(`Error in ${fn}: labels has length ${labels.length} but the batch has ${images.shape[0]} images`);
   }
+  // A fully convolutional model with global pooling would compute on any image size: refuse it.
+  const expected = model.inputs[0].shape;
+  if (images.rank !== expected.length || expected.some((d, i) => i > 0 && d != null && d !== images.shape[i])) {
+    throw new Error(`Error in ${fn}: images has shape [${images.shape.join(', ')}] but the model takes [${expected.map((d) => d ?? 'B').join(', ')}]`);
+  }
   const numClasses = model.outputs[0].shape[1] as number;
   skipUnusedInputGradients(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

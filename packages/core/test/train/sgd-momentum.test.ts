@@ -114,6 +114,11 @@ describeBackends('trainStep', () => {
     expectClose(kernel.dataSync(), ref.after.kernel.flat(), 1e-6, 'kernel');
     expectClose(bias.dataSync(), ref.after.bias, 1e-6, 'bias');
     await expect(trainStep(model, optimizer, images, Int32Array.of(0, 1))).rejects.toThrow(/Error in trainStep: labels has length 2 but the batch has 5 images/);
+    const wrongSize = tf.zeros([5, 3, 2, 1]) as tf.Tensor4D;
+    const tensors = tf.memory().numTensors;
+    await expect(trainStep(model, optimizer, wrongSize, Int32Array.from(ref.labels))).rejects.toThrow(/Error in trainStep: images has shape \[5, 3, 2, 1\] but the model takes \[B, 2, 2, 1\]/);
+    expect(tf.memory().numTensors).toBe(tensors);
+    wrongSize.dispose();
     images.dispose();
     optimizer.dispose();
     model.dispose();
