@@ -1,4 +1,4 @@
-import type { ShardGradients } from './shard-gradients.js';
+import type { ShardResult } from './shard-gradients.js';
 
 /**
  * The messages {@link ReplicaPool} (main thread) and its replica workers (`replica-worker.ts`)
@@ -30,12 +30,21 @@ export interface ReplicaStep {
    * between requests.
    */
   weights: Float32Array;
-  /** The shard's images, NHWC float32, `shape[0]` ≥ 1 images. */
+  /**
+   * The shard's images, NHWC float32, `shape[0]` ≥ 1 images: a view of this worker's image
+   * buffer (a SharedArrayBuffer the pool reuses; it rewrites it only between requests).
+   */
   images: Float32Array;
   /** `[n, H, W, C]` of `images`. */
   shape: [number, number, number, number];
   /** n class indices. */
   labels: Int32Array;
+  /**
+   * Where the worker writes its result (a SharedArrayBuffer of this worker's, reused from step to
+   * step): the gradients of `model.trainableWeights`, then the values of
+   * `model.nonTrainableWeights` after the shard's forward, end to end (`shardGradients`).
+   */
+  out: Float32Array;
 }
 
 /** Main → worker: load these weights (`model.weights` order) for the `predict` requests that follow. */
@@ -48,7 +57,7 @@ export interface ReplicaWeights {
 /** Main → worker: softmax probabilities of a shard in inference mode, with the loaded weights. */
 export interface ReplicaPredict {
   type: 'predict';
-  /** The shard's images, NHWC float32. */
+  /** The shard's images, NHWC float32 (a view of this worker's image buffer, as for `step`). */
   images: Float32Array;
   /** `[n, H, W, C]` of `images`. */
   shape: [number, number, number, number];
@@ -73,8 +82,8 @@ export interface ReplicaReady {
   trainable: number;
 }
 
-/** Worker → main: the result of a {@link ReplicaStep}. */
-export interface ReplicaGradients extends ShardGradients {
+/** Worker → main: a {@link ReplicaStep} is done; its gradients and moving statistics are in the step's `out`. */
+export interface ReplicaGradients extends ShardResult {
   type: 'gradients';
 }
 

@@ -6,7 +6,8 @@ import type { ReplicaGradients, ReplicaProbabilities, ReplicaReady, ReplicaReply
 import { replicasOnBackend } from './replica-count.js';
 import { replicaWorkerEntry, type ReplicaWorkerEntry } from './replica-worker-entry.js';
 import { SgdMomentum } from './sgd-momentum.js';
-import { shardGradients, type ShardGradients } from './shard-gradients.js';
+import { copyTensorsToHost, readHostValues, tensorFromHostCopy } from './host-values.js';
+import { shardGradients, shardValueCount, type ShardResult } from './shard-gradients.js';
 import { shardSizes } from './shard-sizes.js';
 import type { TrainStepResult } from './train-step.js';
 
@@ -61,7 +62,10 @@ const MAX_PARKED_WORKERS = Math.max(1, availableParallelism());
  * 1. the batch of B images is cut into contiguous shards ({@link shardSizes}: sizes differ by at
  *    most one, the first larger); shard 0 stays on the main thread, shard r goes to worker r,
  *    together with all the model's current weights (`model.weights`, packed into one
- *    SharedArrayBuffer that every worker reads);
+ *    SharedArrayBuffer that every worker reads). Images, weights, gradients and moving
+ *    statistics cross between threads through SharedArrayBuffers the pool allocates once and
+ *    reuses, copied straight from and to the tensors' storage: a step allocates no host arrays
+ *    (which kept V8 collecting the main thread's heap every few steps);
  * 2. every replica computes the mean cross-entropy of its shard and its gradients in training
  *    mode, concurrently;
  * 3. the main thread combines the gradients weighted by shard size, Σ n_r·g_r / B (in float64, in
@@ -99,6 +103,16 @@ export class ReplicaPool {
   private weightsLoaded = false;
   /** The weights as last packed for the workers (see {@link ReplicaPool.sharedWeights}). */
   private weightBuffer: Float32Array | null = null;
+  /**
+   * Per worker (same order as `workers`): its image buffer and its result buffer, on
+   * SharedArrayBuffers reused from step to step (see {@link ReplicaPool.postShards}); null until
+   * first needed.
+   */
+  private readonly imageBuffers: Array<Float32Array | null> = [];
+  private readonly outBuffers: Array<Float32Array | null> = [];
+  /** Shard 0's gradients and moving statistics, and the combined ones; reused from step to step. */
+  private localOut: Float32Array | null = null;
+  private combined: Float32Array | null = null;
 
   private constructor(options: ReplicaPoolOptions, workers: Replica[]) {
     this.replicas = options.replicas;
@@ -164,6 +178,7 @@ export class ReplicaPool {
     if (!(labels instanceof Int32Array) || labels.length !== images.shape[0]) {
       throw new Error(`Error in ReplicaPool.step: labels must be an Int32Array with one label per image (${images.shape[0]}), but got ${labels instanceof Int32Array ? `length ${labels.length}` : String(labels)}`);
     }
+    if (images.dtype !== 'float32') throw new Error(`Error in ReplicaPool.step: images must be float32, but got ${images.dtype}`);
     if (images.shape[0] < 1) throw new Error('Error in ReplicaPool.step: images must hold at least one image, but the batch is empty');
     if (this.optimizer === null) throw new Error('Error in ReplicaPool.step: this pool was started without an optimizer (inference only)');
     this.busy = true;
@@ -182,7 +197,7 @@ export class ReplicaPool {
     this.checkIdle('loadWeights');
     this.busy = true;
     try {
-      const weights = await this.sharedWeights();
+      const weights = this.sharedWeights();
       await settleAll(this.workers.map((replica) => request(replica, { type: 'weights', weights }, [])));
       this.weightsLoaded = true;
     } finally {
@@ -200,12 +215,13 @@ export class ReplicaPool {
   async probabilities(images: tf.Tensor4D): Promise<Float32Array> {
     this.checkIdle('probabilities');
     if (!(images instanceof tf.Tensor) || images.rank !== 4) throw new Error(`Error in ReplicaPool.probabilities: images must be a rank-4 NHWC tensor, but got ${images instanceof tf.Tensor ? `rank ${images.rank}` : String(images)}`);
+    if (images.dtype !== 'float32') throw new Error(`Error in ReplicaPool.probabilities: images must be float32, but got ${images.dtype}`);
     if (this.workers.length > 0 && !this.weightsLoaded) throw new Error('Error in ReplicaPool.probabilities: call loadWeights() first');
     this.busy = true;
     try {
       const batch = images.shape[0];
       const sizes = shardSizes(batch, this.replicas);
-      const remote = await this.postShards(images, sizes, (shard, shape) => ({ message: { type: 'predict', images: shard, shape }, transfer: [shard.buffer] }));
+      const remote = this.postShards(images, sizes, (shard, shape) => ({ message: { type: 'predict', images: shard, shape }, transfer: [] }));
       const local = await alongside(remote, async () => {
         const probs = tf.tidy(() => {
           const shard = sizes[0] === batch ? images : tf.slice(images, 0, sizes[0]);
@@ -263,25 +279,38 @@ export class ReplicaPool {
   }
 
   /**
-   * Posts shard r ≥ 1 of `images` (contiguous, sizes `sizes`, read to the host once) to worker r
-   * as the request `build` makes of it; an empty shard gets no request (null). Returns the
-   * pending replies in replica order (empty when only shard 0 holds images). A reply's rejection
-   * is left for the caller to collect.
+   * Posts shard r ≥ 1 of `images` (contiguous, sizes `sizes`) to worker r as the request `build`
+   * makes of it; an empty shard gets no request (null). Each shard is copied from the tensor's
+   * storage ({@link readHostValues}) into worker r's image buffer, a SharedArrayBuffer kept from
+   * request to request and rewritten only while the worker is idle, and posted as a view of it:
+   * reading the batch with `data()` and transferring a slice allocated ~2.4 MB of host arrays per
+   * 128-image CIFAR batch, which (with the gradients read the same way) made V8 collect the main
+   * thread's heap every few steps. Returns the pending replies in replica order (empty when only
+   * shard 0 holds images). A reply's rejection is left for the caller to collect.
    */
-  private async postShards(
+  private postShards(
     images: tf.Tensor4D,
     sizes: number[],
-    build: (shard: Float32Array<ArrayBuffer>, shape: [number, number, number, number], offset: number) => { message: ReplicaRequest; transfer: ArrayBuffer[] },
-  ): Promise<Array<Promise<ReplicaReply> | null>> {
+    build: (shard: Float32Array, shape: [number, number, number, number], offset: number, worker: number) => { message: ReplicaRequest; transfer: ArrayBuffer[] },
+  ): Array<Promise<ReplicaReply> | null> {
     if (sizes.length < 2 || sizes[1] === 0) return [];
     const [, h, w, c] = images.shape;
     const pixels = h * w * c;
-    const hostImages = (await images.data()) as Float32Array;
+    const shards = this.workers.map((_, i) => (sizes[i + 1] === 0 ? null : sharedBuffer(this.imageBuffers, i, sizes[i + 1] * pixels)));
+    readHostValues(images, (values) => {
+      let offset = sizes[0] * pixels;
+      shards.forEach((shard) => {
+        if (shard === null) return;
+        shard.set(values.subarray(offset, offset + shard.length));
+        offset += shard.length;
+      });
+    });
     let offset = sizes[0];
     return this.workers.map((replica, i) => {
+      const shard = shards[i];
+      if (shard === null) return null;
       const n = sizes[i + 1];
-      if (n === 0) return null;
-      const { message, transfer } = build(hostImages.slice(offset * pixels, (offset + n) * pixels), [n, h, w, c], offset);
+      const { message, transfer } = build(shard, [n, h, w, c], offset, i);
       offset += n;
       const reply = request(replica, message, transfer);
       reply.catch(() => undefined); // collected by the caller; a worker may fail before shard 0 is done
@@ -295,18 +324,11 @@ export class ReplicaPool {
    * when no request is in flight). Posting the weights as arrays instead cost a structured-clone
    * copy per step — ~0.15–0.27 s of ResNet-18's 45 MB, measured — before any worker could start.
    */
-  private async sharedWeights(): Promise<Float32Array> {
-    const sizes = this.model.weights.map((v) => v.shape.reduce<number>((a, b) => a * (b as number), 1));
-    const total = sizes.reduce((a, b) => a + b, 0);
+  private sharedWeights(): Float32Array {
+    const total = this.model.weights.reduce((sum, v) => sum + v.shape.reduce<number>((a, b) => a * (b as number), 1), 0);
     if (this.weightBuffer === null || this.weightBuffer.length !== total) this.weightBuffer = new Float32Array(new SharedArrayBuffer(total * 4));
-    const buffer = this.weightBuffer;
-    const values = await Promise.all(this.model.weights.map(async (v) => (await v.read().data()) as Float32Array));
-    let offset = 0;
-    values.forEach((value, i) => {
-      buffer.set(value, offset);
-      offset += sizes[i];
-    });
-    return buffer;
+    copyTensorsToHost(this.model.weights.map((v) => v.read()), this.weightBuffer);
+    return this.weightBuffer;
   }
 
   private checkIdle(method: string): void {
@@ -317,49 +339,43 @@ export class ReplicaPool {
   private async stepNow(images: tf.Tensor4D, labels: Int32Array): Promise<TrainStepResult> {
     const batch = images.shape[0];
     const sizes = shardSizes(batch, this.replicas);
+    const count = shardValueCount(this.model);
 
     // 1. Post every non-empty worker shard with the current weights (one shared buffer all
-    //    workers read: no per-worker structured-clone copy of the weights).
-    const weights = sizes.length > 1 && sizes[1] > 0 ? await this.sharedWeights() : new Float32Array(0);
-    const remote = await this.postShards(images, sizes, (shard, shape, offset) => {
+    //    workers read: no per-worker structured-clone copy of the weights) and the buffer that
+    //    worker writes its gradients and moving statistics into.
+    const weights = sizes.length > 1 && sizes[1] > 0 ? this.sharedWeights() : new Float32Array(0);
+    const remote = this.postShards(images, sizes, (shard, shape, offset, worker) => {
       const shardLabels = labels.slice(offset, offset + shape[0]);
-      return { message: { type: 'step', weights, images: shard, shape, labels: shardLabels }, transfer: [shard.buffer, shardLabels.buffer] };
+      const out = sharedBuffer(this.outBuffers, worker, count, true);
+      return { message: { type: 'step', weights, images: shard, shape, labels: shardLabels, out }, transfer: [shardLabels.buffer] };
     });
 
     // 2. Shard 0 on this thread, meanwhile.
-    const local = await alongside(remote, () => this.localShard(images, labels, sizes[0]));
+    const localOut = this.localOut?.length === count ? this.localOut : (this.localOut = new Float32Array(count));
+    const local = await alongside(remote, () => this.localShard(images, labels, sizes[0], localOut));
 
     // 3. Combine in replica order: Σ n_r·x_r / B in float64, rounded once to float32.
     const replies = (await settleAll(remote)) as Array<ReplicaGradients | null>;
-    const parts = [{ n: sizes[0], ...local }, ...replies.flatMap((reply, i) => (reply ? [{ n: sizes[i + 1], ...reply }] : []))];
-    const combine = (pick: (part: (typeof parts)[number]) => Float32Array): Float32Array => {
-      const values = parts.map(pick);
-      const weightsOf = parts.map((part) => part.n);
-      const out = new Float32Array(values[0].length);
-      if (values.length === 2) {
-        // The common case in one pass: the same float64 operations in the same order as below.
-        const [a, b] = values;
-        const [na, nb] = weightsOf;
-        for (let j = 0; j < out.length; j++) out[j] = (0 + na * a[j] + nb * b[j]) / batch;
-        return out;
-      }
-      for (let j = 0; j < out.length; j++) {
-        let sum = 0;
-        for (let p = 0; p < values.length; p++) sum += weightsOf[p] * values[p][j];
-        out[j] = sum / batch;
-      }
-      return out;
-    };
+    const parts: Array<ShardResult & { n: number; values: Float32Array }> = [{ n: sizes[0], values: localOut, ...local }];
+    replies.forEach((reply, i) => {
+      if (reply) parts.push({ n: sizes[i + 1], values: this.outBuffers[i]!, ...reply });
+    });
+    const combined = this.combined?.length === count ? this.combined : (this.combined = new Float32Array(count));
+    combineShards(combined, parts, batch);
+    let at = 0;
     const variables = this.model.trainableWeights.map((v) => v.read() as tf.Variable);
-    const grads = variables.map((v, k) => tf.tensor(combine((p) => p.grads[k]), v.shape, 'float32'));
+    const grads = variables.map((v) => tensorFromHostCopy(combined.subarray(at, (at += v.size)), v.shape));
     try {
       this.optimizer!.applyGradients(variables, grads);
     } finally {
       tf.dispose(grads);
     }
     if (parts.length > 1) {
-      this.model.nonTrainableWeights.forEach((v, k) => {
-        const value = tf.tensor(combine((p) => p.nonTrainable[k]), v.read().shape, 'float32');
+      // (With one part, shard 0's forward already left the moving statistics in the model.)
+      this.model.nonTrainableWeights.forEach((v) => {
+        const current = v.read();
+        const value = tensorFromHostCopy(combined.subarray(at, (at += current.size)), current.shape);
         v.write(value);
         value.dispose();
       });
@@ -373,15 +389,45 @@ export class ReplicaPool {
     return { loss: lossSum / batch, correct };
   }
 
-  /** Loss, gradients and updated moving statistics of the first `n` images (shard 0), on the host. */
-  private async localShard(images: tf.Tensor4D, labels: Int32Array, n: number): Promise<ShardGradients> {
+  /** Loss and correct count of the first `n` images (shard 0); their gradients and moving statistics go to `out`. */
+  private async localShard(images: tf.Tensor4D, labels: Int32Array, n: number, out: Float32Array): Promise<ShardResult> {
     const shard = n === images.shape[0] ? images : tf.slice(images, 0, n);
     try {
-      return await shardGradients(this.model, shard, n === labels.length ? labels : labels.subarray(0, n));
+      return await shardGradients(this.model, shard, n === labels.length ? labels : labels.subarray(0, n), out);
     } finally {
       if (shard !== images) shard.dispose();
     }
   }
+}
+
+/**
+ * `out[j] = Σ_r n_r · values_r[j] / batch` in float64, in replica order, rounded once to float32:
+ * the size-weighted mean of the replicas' gradients (the full batch's mean-loss gradient up to
+ * rounding) and moving statistics.
+ */
+function combineShards(out: Float32Array, parts: ReadonlyArray<{ n: number; values: Float32Array }>, batch: number): void {
+  if (parts.length === 2) {
+    // The common case in one pass: the same float64 operations in the same order as below.
+    const [{ n: na, values: a }, { n: nb, values: b }] = parts;
+    for (let j = 0; j < out.length; j++) out[j] = (0 + na * a[j] + nb * b[j]) / batch;
+    return;
+  }
+  for (let j = 0; j < out.length; j++) {
+    let sum = 0;
+    for (const part of parts) sum += part.n * part.values[j];
+    out[j] = sum / batch;
+  }
+}
+
+/**
+ * Worker `i`'s entry of `buffers`, a float32 view of at least `length` values on a
+ * SharedArrayBuffer (a new one when it is missing or too small — or, with `exact`, of another
+ * length), returned as a view of exactly `length` values.
+ */
+function sharedBuffer(buffers: Array<Float32Array | null>, i: number, length: number, exact = false): Float32Array {
+  const current = buffers[i];
+  if (current == null || current.length < length || (exact && current.length !== length)) buffers[i] = new Float32Array(new SharedArrayBuffer(length * 4));
+  return buffers[i]!.length === length ? buffers[i]! : buffers[i]!.subarray(0, length);
 }
 
 /** Starts replica `index`'s worker, unref'd until a request is in flight. */

@@ -4,7 +4,8 @@
  * when bdst runs from its sources). It owns a copy of the model and a single-threaded backend and
  * answers the requests of `replica-messages.ts`: `init` rebuilds the model from the main model's
  * topology; each `step` loads the sent weights, computes the shard's loss and gradients in
- * training mode ({@link shardGradients}) and returns them with the updated moving statistics.
+ * training mode ({@link shardGradients}) and writes them, with the updated moving statistics,
+ * into the step's shared `out` buffer (the reply carries the loss and the correct count).
  * For inference, `weights` loads the main model's weights once and each `predict` returns the
  * softmax probabilities of a shard in inference mode. It never updates weights itself: the main
  * thread owns the optimizer.
@@ -13,6 +14,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend/init-backend.js';
+import { tensorFromHostCopy } from './host-values.js';
 import { shardGradients } from './shard-gradients.js';
 import type { ReplicaInit, ReplicaPredict, ReplicaReply, ReplicaRequest, ReplicaStep } from './replica-messages.js';
 
@@ -28,7 +30,7 @@ port.on('message', (request: ReplicaRequest) => {
     const transfer: ArrayBuffer[] = [];
     try {
       if (request.type === 'init') reply = await init(request);
-      else if (request.type === 'step') reply = await step(request, transfer);
+      else if (request.type === 'step') reply = await step(request);
       else if (request.type === 'weights') {
         loadWeights(request.weights);
         reply = { type: 'loaded' };
@@ -54,7 +56,7 @@ function loadWeights(weights: Float32Array): tfl.LayersModel {
   model.weights.forEach((w) => {
     const shape = w.read().shape;
     const size = shape.reduce((a, b) => a * b, 1);
-    const value = tf.tensor(weights.subarray(offset, offset + size), shape, 'float32'); // copies out of the shared buffer
+    const value = tensorFromHostCopy(weights.subarray(offset, offset + size), shape); // the pool rewrites the shared buffer later
     offset += size;
     w.write(value);
     value.dispose();
@@ -63,12 +65,11 @@ function loadWeights(weights: Float32Array): tfl.LayersModel {
   return model;
 }
 
-async function step(request: ReplicaStep, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
+async function step(request: ReplicaStep): Promise<ReplicaReply> {
   const m = loadWeights(request.weights);
-  const images = tf.tensor4d(request.images, request.shape, 'float32');
+  const images = tensorFromHostCopy(request.images, request.shape) as tf.Tensor4D;
   try {
-    const result = await shardGradients(m, images, request.labels);
-    for (const values of [...result.grads, ...result.nonTrainable]) transfer.push(values.buffer as ArrayBuffer);
+    const result = await shardGradients(m, images, request.labels, request.out);
     return { type: 'gradients', ...result };
   } finally {
     images.dispose();
@@ -78,7 +79,7 @@ async function step(request: ReplicaStep, transfer: ArrayBuffer[]): Promise<Repl
 async function predictShard(request: ReplicaPredict, transfer: ArrayBuffer[]): Promise<ReplicaReply> {
   if (model === null) throw new Error('replica-worker: got a predict request before init');
   const m = model;
-  const probabilities = tf.tidy(() => tf.softmax(m.apply(tf.tensor4d(request.images, request.shape, 'float32'), { training: false }) as tf.Tensor2D));
+  const probabilities = tf.tidy(() => tf.softmax(m.apply(tensorFromHostCopy(request.images, request.shape), { training: false }) as tf.Tensor2D));
   try {
     const values = (await probabilities.data()) as Float32Array;
     const copy = values.slice();

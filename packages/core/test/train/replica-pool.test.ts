@@ -44,6 +44,36 @@ describe('shardSizes', () => {
   });
 });
 
+/**
+ * Steps a 2-replica pool and trainStep side by side over batches of 8, 3, 13 and 1 images with
+ * momentum and no weight decay (the first momentum buffer is then the first gradient tensor
+ * itself: one that kept pointing at a reused host buffer would show from the second step on),
+ * comparing the weights after each step.
+ */
+async function expectChangingBatchesMatch(): Promise<void> {
+  const [a, b] = twins(plainCnn);
+  const optA = new SgdMomentum({ lr: 0.1, momentum: 0.9, weightDecay: 0 });
+  const optB = new SgdMomentum({ lr: 0.1, momentum: 0.9, weightDecay: 0 });
+  const before = tf.memory().numTensors;
+  const pool = await ReplicaPool.start({ model: b, optimizer: optB, replicas: 2 });
+  try {
+    for (const [step, batch] of [8, 3, 13, 1].entries()) {
+      const { images, labels } = batchOf(batch, 20 + step);
+      const single = await trainStep(a, optA, images, labels);
+      const parallel = await pool.step(images, labels);
+      images.dispose();
+      expect(parallel.correct).toBe(single.correct);
+      expect(parallel.loss).toBeCloseTo(single.loss, 5);
+      expect(maxAbsDiff(weightsOf(b), weightsOf(a)), `after step ${step + 1} (batch ${batch})`).toBeLessThan(1e-5);
+    }
+  } finally {
+    await pool.terminate();
+  }
+  expect(tf.memory().numTensors).toBe(before + 2 * b.trainableWeights.length);
+  [optA, optB].forEach((o) => o.dispose());
+  [a, b].forEach((m) => m.dispose());
+}
+
 describe('ReplicaPool (wasm)', () => {
   let start = 0;
   beforeAll(async () => {
@@ -81,6 +111,10 @@ describe('ReplicaPool (wasm)', () => {
       [a, b].forEach((m) => m.dispose());
       images.dispose();
     }
+  });
+
+  it('batches of changing sizes match trainStep with momentum step after step (shared buffers grow and are reused)', async () => {
+    await expectChangingBatchesMatch();
   });
 
   it('with replicas 1 (no worker) is bit-identical to trainStep; a batch smaller than the pool leaves replicas idle', async () => {
@@ -135,6 +169,23 @@ describe('ReplicaPool (wasm)', () => {
     [pooled, shard0, shard1].forEach((m) => m.dispose());
   });
 
+  it('refuses images that are not float32, in step and probabilities', async () => {
+    const model = plainCnn();
+    const optimizer = new SgdMomentum();
+    const pool = await ReplicaPool.start({ model, optimizer, replicas: 2 });
+    const ints = tf.zeros([2, 8, 8, 3], 'int32') as tf.Tensor4D;
+    try {
+      await expect(pool.step(ints, new Int32Array(2))).rejects.toThrow(/Error in ReplicaPool.step: images must be float32, but got int32/);
+      await pool.loadWeights();
+      await expect(pool.probabilities(ints)).rejects.toThrow(/Error in ReplicaPool.probabilities: images must be float32, but got int32/);
+    } finally {
+      await pool.terminate();
+      ints.dispose();
+      optimizer.dispose();
+      model.dispose();
+    }
+  });
+
   it('a failed step rejects with the error and leaves the pool usable; a terminated pool refuses steps', async () => {
     const model = plainCnn();
     const optimizer = new SgdMomentum();
@@ -164,5 +215,22 @@ describe('ReplicaPool (wasm)', () => {
     await expect(ReplicaPool.start({ model: {} as never, optimizer, replicas: 2 })).rejects.toThrow(/options.model must be a tf.LayersModel/);
     await expect(ReplicaPool.start({ model, optimizer: {} as never, replicas: 2 })).rejects.toThrow(/options.optimizer must be an SgdMomentum/);
     model.dispose();
+  });
+});
+
+describe('ReplicaPool (cpu)', () => {
+  let start = 0;
+  beforeAll(async () => {
+    await initBackend({ backend: 'cpu', quiet: true });
+    start = tf.memory().numTensors;
+  });
+  afterAll(async () => {
+    await ReplicaPool.stopParkedWorkers();
+    expect(tf.memory().numTensors, 'tensors leaked by the file').toBe(start);
+  });
+
+  // The cpu backend keeps the arrays a tensor is made from: the pool must copy out of its reused buffers.
+  it('batches of changing sizes match trainStep with momentum step after step', async () => {
+    await expectChangingBatchesMatch();
   });
 });
