@@ -2,7 +2,9 @@
  * Kernel time by op of one `smallCnn` / `vgg16` / `resnet18` training step on the WASM backend
  * (tf.profile), to find where a step's time goes. Not part of `npm run bench`.
  *
- *   node --conditions source --import tsx bench/profile-step.ts [--model cnn-64-128-256|cnn-16-32-64|vgg16|resnet18] [--batch 64] [--threads 1] [--steps 1]
+ *   node --conditions source --import tsx bench/profile-step.ts [--model cnn-64-128-256|cnn-16-32-64|vgg16|resnet18] [--batch 64] [--threads 1] [--steps 1] [--by-shape]
+ *
+ * `--by-shape` keys the table by op and input shapes (e.g. each layer's `Conv2DBackpropFilter`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { median } from './median.js';
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const labels = Int32Array.from({ length: batch }, (_, i) => i % 10);
   for (let i = 0; i < 3; i++) await trainStep(model, optimizer, images, labels); // warm-up (JIT of the JS kernels)
   const steps = Number(argument('steps', '1'));
+  const byShape = process.argv.includes('--by-shape');
   const walls: number[] = [];
   const samples = new Map<string, { ms: number[]; calls: number }>();
   let profile: Awaited<ReturnType<typeof tf.profile>> | undefined;
@@ -41,10 +44,11 @@ async function main(): Promise<void> {
     });
     const stepByOp = new Map<string, { ms: number; calls: number }>();
     for (const kernel of profile.kernels) {
-      const entry = stepByOp.get(kernel.name) ?? { ms: 0, calls: 0 };
+      const key = byShape ? `${kernel.name} ${kernel.inputShapes.map((shape) => `[${shape?.join('×') ?? ''}]`).join(' ')}` : kernel.name;
+      const entry = stepByOp.get(key) ?? { ms: 0, calls: 0 };
       entry.ms += Number(kernel.kernelTimeMs);
       entry.calls++;
-      stepByOp.set(kernel.name, entry);
+      stepByOp.set(key, entry);
     }
     for (const [name, e] of stepByOp) {
       const sample = samples.get(name) ?? { ms: [], calls: e.calls };
