@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { checkBatchForModel } from './batch-check.js';
 import { skipUnusedInputGradients } from './skip-unused-input-gradients.js';
 
 /** What {@link batchGradients} computed; the caller owns (and disposes) every tensor. */
@@ -25,16 +26,10 @@ export interface BatchGradients {
  * @param fn the public function to name in error messages.
  * @param images NHWC float32 in [0, 1], `[B, H, W, C]` matching the model input, B ≥ 1.
  * @param labels B class indices in [0, numClasses).
+ * @throws Error naming `fn` when the batch does not fit the model ({@link checkBatchForModel}).
  */
 export function batchGradients(fn: string, model: tfl.LayersModel, images: tf.Tensor4D, labels: Int32Array): BatchGradients {
-  if (labels.length !== images.shape[0]) {
-    throw new Error(`Error in ${fn}: labels has length ${labels.length} but the batch has ${images.shape[0]} images`);
-  }
-  // A fully convolutional model with global pooling would compute on any image size: refuse it.
-  const expected = model.inputs[0].shape;
-  if (images.rank !== expected.length || expected.some((d, i) => i > 0 && d != null && d !== images.shape[i])) {
-    throw new Error(`Error in ${fn}: images has shape [${images.shape.join(', ')}] but the model takes [${expected.map((d) => d ?? 'B').join(', ')}]`);
-  }
+  checkBatchForModel(fn, model, images, labels);
   const numClasses = model.outputs[0].shape[1] as number;
   skipUnusedInputGradients(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ReplicaGradients, ReplicaProbabilities, ReplicaReady, ReplicaReply, ReplicaRequest } from './replica-messages.js';
+import { checkBatchForModel } from './batch-check.js';
 import { replicasOnBackend } from './replica-count.js';
 import { replicaWorkerEntry, type ReplicaWorkerEntry } from './replica-worker-entry.js';
 import { SgdMomentum } from './sgd-momentum.js';
@@ -181,6 +182,7 @@ export class ReplicaPool {
     if (images.dtype !== 'float32') throw new Error(`Error in ReplicaPool.step: images must be float32, but got ${images.dtype}`);
     if (images.shape[0] < 1) throw new Error('Error in ReplicaPool.step: images must hold at least one image, but the batch is empty');
     if (this.optimizer === null) throw new Error('Error in ReplicaPool.step: this pool was started without an optimizer (inference only)');
+    checkBatchForModel('ReplicaPool.step', this.model, images, labels); // before the split: errors name the whole batch
     this.busy = true;
     try {
       return await this.stepNow(images, labels);

@@ -193,7 +193,12 @@ describe('ReplicaPool (wasm)', () => {
     const wrong = batchOf(4, 1, 9); // 9×9 images for an 8×8 model: fails on every replica
     const right = batchOf(4, 2);
     const before = tf.memory().numTensors;
-    await expect(pool.step(wrong.images, wrong.labels)).rejects.toThrow(/9/);
+    // Checked before the split, naming the whole batch.
+    await expect(pool.step(wrong.images, wrong.labels)).rejects.toThrow(/Error in ReplicaPool.step: images has shape \[4, 9, 9, 3\] but the model takes \[B, 8, 8, 3\]/);
+    const outOfRange = Int32Array.from([0, 1, 7, 2]);
+    await expect(pool.step(right.images, outOfRange)).rejects.toThrow(/Error in ReplicaPool.step: labels\[2\] is 7, outside \[0, 5\) \(the model has 5 outputs\)/);
+    // A failure inside the replicas (past that check, white-box): every shard throws; the pool waits for all.
+    await expect((pool as unknown as { stepNow: (x: tf.Tensor4D, y: Int32Array) => Promise<unknown> }).stepNow(wrong.images, wrong.labels)).rejects.toThrow(/\[2, 9, 9, 3\]/);
     expect(tf.memory().numTensors).toBe(before);
     const result = await pool.step(right.images, right.labels);
     expect(Number.isFinite(result.loss)).toBe(true);

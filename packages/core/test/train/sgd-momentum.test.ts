@@ -117,6 +117,12 @@ describeBackends('trainStep', () => {
     const wrongSize = tf.zeros([5, 3, 2, 1]) as tf.Tensor4D;
     const tensors = tf.memory().numTensors;
     await expect(trainStep(model, optimizer, wrongSize, Int32Array.from(ref.labels))).rejects.toThrow(/Error in trainStep: images has shape \[5, 3, 2, 1\] but the model takes \[B, 2, 2, 1\]/);
+    const labelCount = model.outputs[0].shape[1] as number;
+    const badLabels = Int32Array.from(ref.labels);
+    badLabels[3] = labelCount;
+    await expect(trainStep(model, optimizer, images, badLabels)).rejects.toThrow(new RegExp(`Error in trainStep: labels\\[3\\] is ${labelCount}, outside \\[0, ${labelCount}\\)`));
+    badLabels[3] = -1;
+    await expect(trainStep(model, optimizer, images, badLabels)).rejects.toThrow(/Error in trainStep: labels\[3\] is -1, outside \[0, /);
     expect(tf.memory().numTensors).toBe(tensors);
     wrongSize.dispose();
     images.dispose();
