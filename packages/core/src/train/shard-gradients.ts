@@ -16,7 +16,7 @@ export interface ShardResult {
  * gradient), then every non-trainable weight (its value after the shard's forward).
  */
 export function shardValueCount(model: tfl.LayersModel): number {
-  return [...model.trainableWeights, ...model.nonTrainableWeights].reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b as number), 1), 0);
+  return [...model.trainableWeights, ...model.nonTrainableWeights].reduce((sum, w) => sum + tf.util.sizeFromShape(w.shape as number[]), 0);
 }
 
 /**
