@@ -55,7 +55,7 @@ function loadWeights(weights: Float32Array): tfl.LayersModel {
   let offset = 0;
   model.weights.forEach((w) => {
     const shape = w.read().shape;
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = tf.util.sizeFromShape(shape);
     const value = tensorFromHostCopy(weights.subarray(offset, offset + size), shape); // the pool rewrites the shared buffer later
     offset += size;
     w.write(value);
