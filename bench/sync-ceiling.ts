@@ -1,5 +1,6 @@
 /**
- * The most a synchronous data-parallel step can gain on this machine: two worker threads in one
+ * The most a synchronous data-parallel step with the batch split in fixed equal halves (as
+ * `ReplicaPool` splits it, for deterministic results) can gain on this machine: two worker threads in one
  * process, each training its own copy of the model on half the batch with a one-thread WASM
  * `trainStep`, meeting at a barrier (`Atomics.wait`) after every step. Nothing is exchanged and
  * nothing is combined, so this is a 2-replica step with no pool overhead at all; it only keeps
