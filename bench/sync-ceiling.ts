@@ -10,17 +10,19 @@
  *   node --conditions source --import tsx bench/sync-ceiling.ts [--model cnn-16-32-64|cnn-64-128-256] [--batch 128] [--steps 16] [--blocks 6]
  *
  * Each block times, on worker A, `--steps / 2` one-thread steps of the whole batch (B idles), then
- * `--steps` barrier steps of both workers on half the batch each (one untimed first). It prints
- * the one-thread step, the pair's step (barrier to barrier, median), each worker's own half-batch
- * step (median) and their ratio: one-thread step ÷ pair step, to read next to `npm run bench`'s
- * "vs tfjs 1 thread" column for `replicas 2`.
+ * `--steps` barrier steps of both workers on half the batch each and `--steps` steps of a
+ * 2-replica `ReplicaPool` on the main thread (its shard 0 there, shard 1 on its own worker), each
+ * after one untimed step, the two in alternating order. It prints the one-thread step, the pair's
+ * step (barrier to barrier, median), each worker's own half-batch step (median), their ratio
+ * (one-thread step ÷ pair step: the ceiling), the pool's step and ratio (what `npm run bench`'s
+ * "vs tfjs 1 thread" column shows for `replicas 2`), and the pool's speed as a share of the pair's.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, SgdMomentum, smallCnn, trainStep } from '@bdst/core';
+import { initBackend, ReplicaPool, SgdMomentum, smallCnn, trainStep } from '@bdst/core';
 import { median } from './median.js';
 
 interface LoopData {
@@ -127,27 +129,70 @@ async function main(): Promise<void> {
     });
   const a = start();
   const b = start();
+  // The pool beside it: ReplicaPool's 2-replica step (shard 0 on this thread, shard 1 on its worker).
+  await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+  const net = smallCnn({ inputShape: [32, 32, 3], numClasses: 10, widths: widthsOf(model) });
+  const images = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % 10);
+  const pool = await ReplicaPool.start({ model: net, optimizer: new SgdMomentum({ lr: 0.01, momentum: 0.9, weightDecay: 1e-4 }), replicas: 2 });
   try {
     await Promise.all([next(a), next(b)]);
-    console.log(`${model}, batch ${batch}, one WASM thread per worker, ${steps} barrier steps per block, ms per step`);
-    console.log('| block | one thread, whole batch | pair step (barrier to barrier) | A, own half step | B, own half step | ratio |');
-    console.log('|---|---:|---:|---:|---:|---:|');
+    const warm = performance.now();
+    while (performance.now() - warm < 2000) await pool.step(images, labels);
+    const pair = async (): Promise<[Reply, Reply]> => {
+      Atomics.store(control, 1, 0);
+      const halves = Promise.all([next<Reply>(a), next<Reply>(b)]);
+      for (const worker of [a, b]) worker.postMessage({ mode: 'half', steps } satisfies Request);
+      return halves;
+    };
+    const poolStep = async (): Promise<number> => {
+      await pool.step(images, labels); // untimed
+      const times: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const t = performance.now();
+        await pool.step(images, labels);
+        times.push(performance.now() - t);
+      }
+      return median(times);
+    };
+    console.log(`${model}, batch ${batch}, one WASM thread per worker, ${steps} barrier steps and ${steps} pool steps per block, ms per step`);
+    console.log('| block | one thread, whole batch | pair step (barrier to barrier) | A, own half step | B, own half step | ratio | pool step (2 replicas) | pool ratio | pool ÷ pair speed |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     const ratios: number[] = [];
+    const poolRatios: number[] = [];
+    const shares: number[] = [];
     for (let block = 1; block <= blocks; block++) {
       const whole = next<Reply>(a);
       a.postMessage({ mode: 'whole', steps: Math.max(1, steps >> 1) } satisfies Request);
       const one = (await whole).stepMs;
-      Atomics.store(control, 1, 0);
-      const halves = Promise.all([next<Reply>(a), next<Reply>(b)]);
-      for (const worker of [a, b]) worker.postMessage({ mode: 'half', steps } satisfies Request);
-      const [ra, rb] = await halves;
+      let poolMs: number;
+      let halves: [Reply, Reply];
+      if (block % 2 === 1) {
+        halves = await pair();
+        poolMs = await poolStep();
+      } else {
+        poolMs = await poolStep();
+        halves = await pair();
+      }
+      const [ra, rb] = halves;
       const ratio = one / ra.pairMs!;
       ratios.push(ratio);
-      console.log(`| ${block} | ${one.toFixed(1)} | ${ra.pairMs!.toFixed(1)} | ${ra.stepMs.toFixed(1)} | ${rb.stepMs.toFixed(1)} | ${ratio.toFixed(2)}× |`);
+      poolRatios.push(one / poolMs);
+      shares.push(ra.pairMs! / poolMs);
+      console.log(
+        `| ${block} | ${one.toFixed(1)} | ${ra.pairMs!.toFixed(1)} | ${ra.stepMs.toFixed(1)} | ${rb.stepMs.toFixed(1)} | ${ratio.toFixed(2)}× | ${poolMs.toFixed(1)} | ${(one / poolMs).toFixed(2)}× | ${(ra.pairMs! / poolMs).toFixed(2)} |`,
+      );
     }
-    console.log(`ratio: median ${median(ratios).toFixed(2)}× (range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×)`);
+    const summary = (values: number[]) => `median ${median(values).toFixed(2)}× (range ${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}×)`;
+    console.log(`ratio: ${summary(ratios)}; blocks at ≥ 1.8×: ${ratios.filter((r) => r >= 1.8).length} of ${blocks}`);
+    console.log(`pool ratio: ${summary(poolRatios)}; blocks at ≥ 1.8×: ${poolRatios.filter((r) => r >= 1.8).length} of ${blocks}`);
+    console.log(`pool ÷ pair speed: median ${median(shares).toFixed(2)} (range ${Math.min(...shares).toFixed(2)}–${Math.max(...shares).toFixed(2)})`);
   } finally {
     await Promise.all([a.terminate(), b.terminate()]);
+    await pool.terminate();
+    await ReplicaPool.stopParkedWorkers();
+    images.dispose();
+    net.dispose();
   }
 }
 
