@@ -19,8 +19,10 @@ describe('bench/sync-ceiling.ts', () => {
       expect(Number(ratio)).toBeCloseTo(Number(one) / Number(pair), 1);
       expect(Number(poolRatio)).toBeCloseTo(Number(one) / Number(pool), 1);
       expect(Number(share)).toBeCloseTo(Number(pair) / Number(pool), 1);
-      // The pair's step lasts at least as long as either worker's own half step (it waits for the slower).
-      expect(Number(pair)).toBeGreaterThanOrEqual(Math.max(Number(a), Number(b)) * 0.9);
+      // Worker A's barrier-to-barrier step contains its own half step, step by step (B's need not:
+      // it can start before A wakes), so their medians keep that order (up to the printed rounding).
+      expect(Number(pair)).toBeGreaterThanOrEqual(Number(a) - 0.1);
+      expect(Number(b)).toBeGreaterThan(0);
     }
     expect(stdout).toMatch(/^ratio: median [\d.]+× \(range [\d.]+–[\d.]+×\); blocks at ≥ 1\.8×: \d of 6$/m);
     expect(stdout).toMatch(/^pool ratio: median [\d.]+× \(range [\d.]+–[\d.]+×\); blocks at ≥ 1\.8×: \d of 6$/m);
