@@ -1,0 +1,72 @@
+// bdst's WebAssembly SIMD filter gradient of a dilation-1 NHWC convolution (any stride, any padding).
+// Built by packages/core/scripts/build-simd-kernels.mjs (clang 14, wasm32, -msimd128) into
+// src/backend/kernels/simd-kernels-wasm.ts; the module imports tfjs-backend-wasm's own memory, so
+// it reads x and dy and writes dw where the tensors already are.
+//
+//   dw[kh][kw][ci][co] = sum over n, oh, ow of x[n][oh*sh + kh - top][ow*sw + kw - left][ci] * dy[n][oh][ow][co]
+//
+// (input positions outside [0, H) x [0, W) are the zero padding and skipped). Requires ci % 4 == 0
+// and co % 8 == 0. Tiles of 4 input x 8 output channels stay in eight f32x4 accumulators over one
+// output row; the sum runs over n, oh, ow in that fixed order (multiplies and adds, no fused
+// multiply-add), so results are the same on every machine.
+#include <wasm_simd128.h>
+
+// ceil(a / b) for b > 0, and 0 for a <= 0.
+static int ceil_div_positive(int a, int b) { return a <= 0 ? 0 : (a + b - 1) / b; }
+
+__attribute__((export_name("filter_gradient")))
+void filter_gradient(const float* x, const float* dy, float* dw, int N, int H, int W, int Ci,
+                     int OH, int OW, int Co, int KH, int KW, int sh, int sw, int top, int left) {
+  const int total = KH * KW * Ci * Co;
+  for (int i = 0; i < total; i += 4) wasm_v128_store(dw + i, wasm_f32x4_splat(0.f));
+  for (int n = 0; n < N; n++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const float* dyRow = dy + ((long)(n * OH + oh) * OW) * Co;
+      for (int kh = 0; kh < KH; kh++) {
+        const int ih = oh * sh + kh - top;
+        if (ih < 0 || ih >= H) continue;
+        const float* xRow = x + ((long)(n * H + ih) * W) * Ci;
+        for (int kw = 0; kw < KW; kw++) {
+          // Output columns whose input column ow*sw + kw - left lies in [0, W).
+          const int ow0 = ceil_div_positive(left - kw, sw);
+          int ow1 = ceil_div_positive(W + left - kw, sw);
+          if (ow1 > OW) ow1 = OW;
+          if (ow0 >= ow1) continue;
+          float* dwTap = dw + (kh * KW + kw) * Ci * Co;
+          for (int ci = 0; ci < Ci; ci += 4) {
+            for (int co = 0; co < Co; co += 8) {
+              float* d = dwTap + ci * Co + co;
+              v128_t a00 = wasm_v128_load(d), a01 = wasm_v128_load(d + 4);
+              v128_t a10 = wasm_v128_load(d + Co), a11 = wasm_v128_load(d + Co + 4);
+              v128_t a20 = wasm_v128_load(d + 2 * Co), a21 = wasm_v128_load(d + 2 * Co + 4);
+              v128_t a30 = wasm_v128_load(d + 3 * Co), a31 = wasm_v128_load(d + 3 * Co + 4);
+              for (int ow = ow0; ow < ow1; ow++) {
+                const float* g = dyRow + ow * Co + co;
+                const float* xp = xRow + (ow * sw + kw - left) * Ci + ci;
+                const v128_t g0 = wasm_v128_load(g), g1 = wasm_v128_load(g + 4);
+                const v128_t x0 = wasm_f32x4_splat(xp[0]), x1 = wasm_f32x4_splat(xp[1]);
+                const v128_t x2 = wasm_f32x4_splat(xp[2]), x3 = wasm_f32x4_splat(xp[3]);
+                a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, g0));
+                a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, g1));
+                a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, g0));
+                a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, g1));
+                a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, g0));
+                a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, g1));
+                a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, g0));
+                a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, g1));
+              }
+              wasm_v128_store(d, a00);
+              wasm_v128_store(d + 4, a01);
+              wasm_v128_store(d + Co, a10);
+              wasm_v128_store(d + Co + 4, a11);
+              wasm_v128_store(d + 2 * Co, a20);
+              wasm_v128_store(d + 2 * Co + 4, a21);
+              wasm_v128_store(d + 3 * Co, a30);
+              wasm_v128_store(d + 3 * Co + 4, a31);
+            }
+          }
+        }
+      }
+    }
+  }
+}
