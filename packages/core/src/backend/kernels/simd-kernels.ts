@@ -1,0 +1,74 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SIMD_KERNELS_SHARED_MEMORY_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './simd-kernels-wasm.js';
+
+/** The exports of bdst's SIMD kernel module (packages/core/kernels/*.c); pointers are byte offsets in the backend's memory. */
+export interface SimdKernels {
+  filter_gradient(
+    x: number, dy: number, dw: number,
+    n: number, h: number, w: number, ci: number,
+    oh: number, ow: number, co: number,
+    kh: number, kw: number, sh: number, sw: number, top: number, left: number,
+  ): void;
+  pack_filter(w: number, wP: number, taps: number, ci: number, co: number): void;
+  input_gradient_s1(
+    dy: number, wP: number, dx: number,
+    n: number, h: number, w: number, ci: number,
+    oh: number, ow: number, co: number,
+    kh: number, kw: number, top: number, left: number,
+  ): void;
+}
+
+/** A WebAssembly.Memory, as far as this uses it. */
+interface WasmMemory {
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
+/** The WebAssembly JS API, as far as this uses it (the project's `lib` has no WebAssembly types). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+/** The parts of tfjs-backend-wasm's internals this needs (tfjs 4.22). */
+interface WasmInternals {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  /** The Emscripten module: its exports (`asm`, with the memory in single-threaded builds) and, in the threaded build, the shared memory it imports. */
+  wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
+}
+
+/** The compiled modules, by memory kind. */
+const compiled = new Map<boolean, object>();
+/** One instance per backend, on that backend's own memory (null: no memory found). */
+const instances = new WeakMap<BackendWasm, SimdKernels | null>();
+
+/**
+ * bdst's SIMD kernels instantiated on `backend`'s WebAssembly memory, which they import, so they
+ * read and write tensors in place: the module built for a plain memory in tfjs-backend-wasm's
+ * single-threaded builds, the one built for a shared memory in its threaded build (the kernels
+ * run on the calling thread either way, so results do not depend on the thread count). Null if
+ * this tfjs build exposes no memory.
+ */
+export function simdKernels(backend: BackendWasm): SimdKernels | null {
+  if (instances.has(backend)) return instances.get(backend)!;
+  const { wasm } = backend as unknown as WasmInternals;
+  const memory = wasm.asm?.memory ?? wasm.wasmMemory;
+  let kernels: SimdKernels | null = null;
+  if (memory instanceof webAssembly.Memory) {
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    let module = compiled.get(shared);
+    if (module === undefined) {
+      module = new webAssembly.Module(Uint8Array.from(atob(shared ? SIMD_KERNELS_SHARED_MEMORY_WASM_BASE64 : SIMD_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
+      compiled.set(shared, module);
+    }
+    kernels = new webAssembly.Instance(module, { env: { memory } }).exports as SimdKernels;
+  }
+  instances.set(backend, kernels);
+  return kernels;
+}
+
+/** Where `tensor`'s data starts in `backend`'s memory (bytes): the pointer the SIMD kernels take. */
+export function heapOffset(backend: BackendWasm, tensor: TensorInfo): number {
+  return (backend as unknown as WasmInternals).dataIdMap.get(tensor.dataId)!.memoryOffset;
+}
