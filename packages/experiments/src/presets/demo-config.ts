@@ -53,7 +53,7 @@ export function demoConfig(options: DemoOptions = {}): ExperimentConfig {
       // mostly wrong on the synthetic set, and the step size sets how far the teacher follows them
       // (docs/results/selftrain.md). Measured with the kernels of 17:00 UTC 2026-11-25: proposed SA
       // 61.1 % at 0.003 vs 52.0 % at 0.01, ASR 0 % both (67.7 % / 0.44 % at 0.003 with the 20:00 kernels,
-      // 63.0 % / 0.00 % with the SIMD gradient kernels of 2026-11-26 07:35).
+      // 60.8 % / 0.00 % with the SIMD gradient kernels of 2026-11-26 07:35).
       retrain: phase(3, 0.003, []),
       final: phase(8, 0.05, [6]),
     },
