@@ -40,20 +40,22 @@ interface WasmInternals {
 
 /** The compiled modules, by memory kind. */
 const compiled = new Map<boolean, object>();
-/** One instance per backend, on that backend's own memory (null: no memory found). */
-const instances = new WeakMap<BackendWasm, SimdKernels | null>();
+/** The instance for each backend, with the memory it was made on (null kernels: no memory found). */
+const instances = new WeakMap<BackendWasm, { memory: WasmMemory | undefined; kernels: SimdKernels | null }>();
 
 /**
  * bdst's SIMD kernels instantiated on `backend`'s WebAssembly memory, which they import, so they
  * read and write tensors in place: the module built for a plain memory in tfjs-backend-wasm's
  * single-threaded builds, the one built for a shared memory in its threaded build (the kernels
- * run on the calling thread either way, so results do not depend on the thread count). Null if
- * this tfjs build exposes no memory.
+ * run on the calling thread either way, so results do not depend on the thread count). Made
+ * again if the backend's module (and memory) was replaced, e.g. by a change of thread count.
+ * Null if this tfjs build exposes no memory.
  */
 export function simdKernels(backend: BackendWasm): SimdKernels | null {
-  if (instances.has(backend)) return instances.get(backend)!;
   const { wasm } = backend as unknown as WasmInternals;
   const memory = wasm.asm?.memory ?? wasm.wasmMemory;
+  const cached = instances.get(backend);
+  if (cached !== undefined && cached.memory === memory) return cached.kernels;
   let kernels: SimdKernels | null = null;
   if (memory instanceof webAssembly.Memory) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
@@ -64,7 +66,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
     }
     kernels = new webAssembly.Instance(module, { env: { memory } }).exports as SimdKernels;
   }
-  instances.set(backend, kernels);
+  instances.set(backend, { memory, kernels });
   return kernels;
 }
 
