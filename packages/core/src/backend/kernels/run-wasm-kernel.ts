@@ -66,8 +66,12 @@ interface WasmInternals {
  * it with {@link disposeWasmView}, never {@link disposeWasmTensor} (which would free `source`'s memory).
  */
 export function wasmView(backend: BackendWasm, source: TensorInfo, elementOffset: number, shape: number[]): TensorInfo {
-  const base = (backend as unknown as WasmInternals).dataIdMap.get(source.dataId)!.memoryOffset;
-  return backend.makeOutput(shape, 'float32', base + elementOffset * 4);
+  return backend.makeOutput(shape, 'float32', heapOffset(backend, source) + elementOffset * 4);
+}
+
+/** Where `tensor`'s data starts in `backend`'s WebAssembly memory, in bytes (the pointer a kernel takes). */
+export function heapOffset(backend: BackendWasm, tensor: TensorInfo): number {
+  return (backend as unknown as WasmInternals).dataIdMap.get(tensor.dataId)!.memoryOffset;
 }
 
 /** Forgets a {@link wasmView} (and the operators the backend cached for it) without freeing the memory it points into. */

@@ -1,6 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapOffset, simdKernels } from './simd-kernels.js';
+import { heapOffset } from './run-wasm-kernel.js';
+import { simdKernels } from './simd-kernels.js';
 
 /**
  * Whether {@link simdFilterGradient} computes this convolution's filter gradient: dilation 1,

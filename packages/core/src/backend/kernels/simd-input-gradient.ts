@@ -1,7 +1,7 @@
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { disposeWasmTensor } from './run-wasm-kernel.js';
-import { heapOffset, simdKernels } from './simd-kernels.js';
+import { disposeWasmTensor, heapOffset } from './run-wasm-kernel.js';
+import { simdKernels } from './simd-kernels.js';
 
 /**
  * Whether {@link simdInputGradient} computes this convolution's input gradient: stride 1,

@@ -1,4 +1,3 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { SIMD_KERNELS_SHARED_MEMORY_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './simd-kernels-wasm.js';
 
@@ -31,9 +30,8 @@ interface WebAssemblyApi {
 }
 const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-/** The parts of tfjs-backend-wasm's internals this needs (tfjs 4.22). */
+/** The part of tfjs-backend-wasm's internals this needs (tfjs 4.22). */
 interface WasmInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   /** The Emscripten module: its exports (`asm`, with the memory in single-threaded builds) and, in the threaded build, the shared memory it imports. */
   wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
 }
@@ -68,9 +66,4 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
   }
   instances.set(backend, { memory, kernels });
   return kernels;
-}
-
-/** Where `tensor`'s data starts in `backend`'s memory (bytes): the pointer the SIMD kernels take. */
-export function heapOffset(backend: BackendWasm, tensor: TensorInfo): number {
-  return (backend as unknown as WasmInternals).dataIdMap.get(tensor.dataId)!.memoryOffset;
 }
