@@ -6,6 +6,12 @@
  * needs no C compiler. `--check` rebuilds and fails when the committed module differs from what
  * the sources give (CI runs it, with Debian's clang-14 and lld-14).
  *
+ * The module shares tfjs-backend-wasm's memory, whose every byte Emscripten owns, so a kernel must
+ * not place anything in it: no static data (it would land at the linker's addresses, inside
+ * tfjs's) and no stack frame (the linker's stack pointer points there too). Both builds fail when a
+ * source's assembly has a data section or touches `__stack_pointer` (a local array indexed at run
+ * time, a spilled address-taken variable): keep scratch space in tensors the caller allocates.
+ *
  *   node packages/core/scripts/build-simd-kernels.mjs [--check]      (CLANG=clang-14 by default)
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['kernels/filter-gradient.c', 'kernels/input-gradient.c'];
+const sources = ['kernels/filter-gradient.c', 'kernels/input-gradient.c', 'kernels/batch-norm-training.c', 'kernels/max-pool-gradient.c'];
 const target = join(root, 'src/backend/kernels/simd-kernels-wasm.ts');
 const clang = process.env.CLANG ?? 'clang-14';
 const check = process.argv.includes('--check');
@@ -31,15 +37,40 @@ const variants = [
   },
 ];
 const dir = mkdtempSync(join(tmpdir(), 'bdst-simd-'));
+/** Stops the build when clang cannot run or fails, saying how to get it. */
+function clangFailed(error) {
+  console.error(`build-simd-kernels: ${clang} failed (${error.message}). Install Debian's clang-14 and lld-14 (apt-get install clang-14 lld-14) or set CLANG.`);
+  process.exit(1);
+}
+/** Compiles `source` to assembly and names what would write into memory the kernels do not own. */
+function memoryTheKernelWouldOwn(source) {
+  const assembly = execFileSync(clang, [...flags.filter((f) => !f.startsWith('-Wl,')), '-S', '-o', '-', join(root, source)], { encoding: 'utf8' });
+  const found = [];
+  if (/__stack_pointer/.test(assembly)) found.push('a stack frame (__stack_pointer)');
+  const data = assembly.match(/\.section\s+\.(data|bss|rodata)[^,\s]*/g);
+  if (data) found.push(`static data (${[...new Set(data)].join(', ')})`);
+  return found;
+}
 const constants = [];
 try {
+  for (const source of sources) {
+    let found;
+    try {
+      found = memoryTheKernelWouldOwn(source);
+    } catch (error) {
+      clangFailed(error);
+    }
+    if (found.length > 0) {
+      console.error(`build-simd-kernels: ${source} uses ${found.join(' and ')}, which would overwrite tfjs-backend-wasm's memory; keep values in locals and scratch in caller-allocated tensors`);
+      process.exit(1);
+    }
+  }
   for (const variant of variants) {
     const out = join(dir, `${variant.name}.wasm`);
     try {
       execFileSync(clang, [...flags, ...variant.extra, '-o', out, ...sources.map((s) => join(root, s))], { stdio: ['ignore', 'inherit', 'inherit'] });
     } catch (error) {
-      console.error(`build-simd-kernels: ${clang} failed (${error.message}). Install Debian's clang-14 and lld-14 (apt-get install clang-14 lld-14) or set CLANG.`);
-      process.exit(1);
+      clangFailed(error);
     }
     const base64 = readFileSync(out).toString('base64');
     constants.push(`/** bdst's WebAssembly SIMD kernels ${variant.doc} (wasm32, simd128; imports \`env.memory\`; ${clang} ${[...flags, ...variant.extra].join(' ')}), base64. */

@@ -1,4 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { batchNormPasses } from './batch-norm-passes.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
 
 /** Kernel name of {@link batchNormTrainingForwardConfig}: outputs `[y, mean, variance]`. */
@@ -7,9 +8,9 @@ export const BATCH_NORM_TRAINING_FORWARD = 'BdstBatchNormTrainingForward';
 export const BATCH_NORM_TRAINING_BACKWARD = 'BdstBatchNormTrainingBackward';
 
 /**
- * Values per block: each kernel pass walks a block of `⌊BLOCK_VALUES / C⌋` rows (16 KiB, in the
- * L1 cache) once per channel, with that channel's sums and factors in local variables. The
- * row-major loop it replaced read and wrote per-channel Float64Array sums for every value.
+ * Values per block: each sum pass walks a block of `⌊BLOCK_VALUES / C⌋` rows (16 KiB, in the L1
+ * cache) once per channel (once per 4 channels in the SIMD pass), with that channel's sums in
+ * local variables. The block size fixes the summation order, so it is part of the results.
  */
 const BLOCK_VALUES = 4096;
 
@@ -36,52 +37,28 @@ function batchNormTrainingForward({ inputs, backend, attrs }: WasmKernelArgs): T
   const { x, scale, offset } = inputs as Record<string, TensorInfo>;
   const { rows, channels } = rowsAndChannels(BATCH_NORM_TRAINING_FORWARD, x, [scale, offset]);
   const epsilon = attrs.epsilon as number;
-  const rowBlock = Math.max(1, Math.floor(BLOCK_VALUES / channels));
+  const passes = batchNormPasses(backend);
   const y = backend.makeOutput(x.shape, 'float32');
   const meanOut = backend.makeOutput([channels], 'float32');
   const varianceOut = backend.makeOutput([channels], 'float32');
-  // Views after every allocation: growing the heap detaches earlier ones.
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const ys = backend.typedArrayFromHeap(y) as Float32Array;
-  const gamma = backend.typedArrayFromHeap(scale) as Float32Array;
-  const beta = backend.typedArrayFromHeap(offset) as Float32Array;
   // One pass for Σx and Σx² (float64: for float32 activations the cancellation in Σx²/M − mean²
   // costs nothing measurable), one to write y — the kernel is memory-bound.
-  const sum = new Float64Array(channels);
-  const sumSquares = new Float64Array(channels);
-  for (let r0 = 0; r0 < rows; r0 += rowBlock) {
-    const end = Math.min(rows, r0 + rowBlock) * channels;
-    for (let c = 0; c < channels; c++) {
-      let s = 0;
-      let q = 0;
-      for (let i = r0 * channels + c; i < end; i += channels) {
-        const v = xs[i];
-        s += v;
-        q += v * v;
-      }
-      sum[c] += s;
-      sumSquares[c] += q;
-    }
-  }
+  const sums = passes.sums(x, Math.max(1, Math.floor(BLOCK_VALUES / channels)));
+  // Views after every allocation: growing the heap detaches earlier ones.
+  const gamma = (backend.typedArrayFromHeap(scale) as Float32Array).slice();
+  const beta = (backend.typedArrayFromHeap(offset) as Float32Array).slice();
   const mean = new Float32Array(channels);
   const variance = new Float32Array(channels);
   const factor = new Float32Array(channels);
   const shift = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
-    const m = rows > 0 ? sum[c] / rows : 0;
+    const m = rows > 0 ? sums[c] / rows : 0;
     mean[c] = m;
-    variance[c] = rows > 0 ? Math.max(0, sumSquares[c] / rows - m * m) : 0;
+    variance[c] = rows > 0 ? Math.max(0, sums[channels + c] / rows - m * m) : 0;
     factor[c] = gamma[c] / Math.sqrt(variance[c] + epsilon);
     shift[c] = beta[c] - mean[c] * factor[c];
   }
-  for (let r0 = 0; r0 < rows; r0 += rowBlock) {
-    const end = Math.min(rows, r0 + rowBlock) * channels;
-    for (let c = 0; c < channels; c++) {
-      const f = factor[c];
-      const b = shift[c];
-      for (let i = r0 * channels + c; i < end; i += channels) ys[i] = xs[i] * f + b;
-    }
-  }
+  passes.affine(x, factor, shift, y);
   (backend.typedArrayFromHeap(meanOut) as Float32Array).set(mean);
   (backend.typedArrayFromHeap(varianceOut) as Float32Array).set(variance);
   return [y, meanOut, varianceOut];
@@ -97,58 +74,31 @@ function batchNormTrainingBackward({ inputs, backend, attrs }: WasmKernelArgs): 
   const { dy, x, scale, mean, variance } = inputs as Record<string, TensorInfo>;
   const { rows, channels } = rowsAndChannels(BATCH_NORM_TRAINING_BACKWARD, x, [scale, mean, variance]);
   const epsilon = attrs.epsilon as number;
-  const rowBlock = Math.max(1, Math.floor(BLOCK_VALUES / channels));
+  const passes = batchNormPasses(backend);
   const dx = backend.makeOutput(x.shape, 'float32');
   const dScaleOut = backend.makeOutput([channels], 'float32');
   const dOffsetOut = backend.makeOutput([channels], 'float32');
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const gs = backend.typedArrayFromHeap(dy) as Float32Array;
-  const dxs = backend.typedArrayFromHeap(dx) as Float32Array;
-  const gamma = backend.typedArrayFromHeap(scale) as Float32Array;
-  const mu = backend.typedArrayFromHeap(mean) as Float32Array;
+  const sums = passes.gradientSums(dy, x, mean, Math.max(1, Math.floor(BLOCK_VALUES / channels)));
+  const gamma = (backend.typedArrayFromHeap(scale) as Float32Array).slice();
+  const mu = (backend.typedArrayFromHeap(mean) as Float32Array).slice();
   const v = backend.typedArrayFromHeap(variance) as Float32Array;
   const invStd = new Float32Array(channels);
   for (let c = 0; c < channels; c++) invStd[c] = 1 / Math.sqrt(v[c] + epsilon);
-  const sumDy = new Float64Array(channels);
-  const sumDyCentered = new Float64Array(channels);
-  for (let r0 = 0; r0 < rows; r0 += rowBlock) {
-    const end = Math.min(rows, r0 + rowBlock) * channels;
-    for (let c = 0; c < channels; c++) {
-      const m = mu[c];
-      let s = 0;
-      let sc = 0;
-      for (let i = r0 * channels + c; i < end; i += channels) {
-        const g = gs[i];
-        s += g;
-        sc += g * (xs[i] - m);
-      }
-      sumDy[c] += s;
-      sumDyCentered[c] += sc;
-    }
-  }
   const dScale = new Float32Array(channels);
   const onDy = new Float32Array(channels);
   const onX = new Float32Array(channels);
   const constant = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
-    dScale[c] = sumDyCentered[c] * invStd[c];
+    dScale[c] = sums[channels + c] * invStd[c];
     const a = gamma[c] * invStd[c];
     const b = rows > 0 ? (-a * invStd[c] * dScale[c]) / rows : 0;
     onDy[c] = a;
     onX[c] = b;
-    constant[c] = rows > 0 ? (-a * sumDy[c]) / rows - b * mu[c] : 0;
+    constant[c] = rows > 0 ? (-a * sums[c]) / rows - b * mu[c] : 0;
   }
-  for (let r0 = 0; r0 < rows; r0 += rowBlock) {
-    const end = Math.min(rows, r0 + rowBlock) * channels;
-    for (let c = 0; c < channels; c++) {
-      const a = onDy[c];
-      const b = onX[c];
-      const k = constant[c];
-      for (let i = r0 * channels + c; i < end; i += channels) dxs[i] = a * gs[i] + b * xs[i] + k;
-    }
-  }
+  passes.gradientDx(dy, x, onDy, onX, constant, dx);
   (backend.typedArrayFromHeap(dScaleOut) as Float32Array).set(dScale);
-  (backend.typedArrayFromHeap(dOffsetOut) as Float32Array).set(Float32Array.from(sumDy));
+  (backend.typedArrayFromHeap(dOffsetOut) as Float32Array).set(Float32Array.from(sums.subarray(0, channels)));
   return [dx, dScaleOut, dOffsetOut];
 }
 

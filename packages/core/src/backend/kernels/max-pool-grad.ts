@@ -2,6 +2,8 @@ import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
 import type { MaxPoolGradAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { withFastPath } from './fast-path-kernel.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
+import { heapOffset } from './run-wasm-kernel.js';
+import { simdKernels } from './simd-kernels.js';
 
 /**
  * The gradient of 2-D max pooling, NHWC float32: each window's `dy` goes to the window's largest
@@ -11,8 +13,10 @@ import type { WasmKernelArgs } from './fast-path-kernel.js';
  * Replaces tfjs-backend-wasm 4.22's `MaxPoolGrad` for float32 because that kernel disagrees with
  * the CPU backend wherever windows overlap or are padded (e.g. a 3×3 stride-2 'same' pool, or a
  * 2×2 'same' pool of an odd-sized map such as 7×7 — Fashion-MNIST's second pool), and is slower on
- * the common case. The 2×2 stride-2 unpadded pools of every CNN here take a register-only pass
- * (~1.6× the stock kernel on 128×32×32×16: 24 vs 40 ms); all others a channel-vectorised scan.
+ * the common case. The 2×2 stride-2 unpadded pools of every CNN here take bdst's WebAssembly SIMD
+ * pass (packages/core/kernels/max-pool-gradient.c, 4 channels per vector; the JavaScript pass
+ * {@link maxPoolGrad2x2}, which it equals bit for bit, where the kernels cannot run); all others
+ * a channel-vectorised scan.
  * Returns null (the stock kernel) for non-float32 inputs.
  */
 function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo | null {
@@ -28,16 +32,25 @@ function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo | n
   const out = backend.typedArrayFromHeap(dx) as Float32Array;
   const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo, outHeight, outWidth, inHeight, inWidth } = info;
   const twoByTwo = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2;
-  if (twoByTwo && padInfo.top === 0 && padInfo.left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth) maxPoolGrad2x2(x, g, out, info);
-  else maxPoolGradAnyWindow(x, g, out, info);
+  if (twoByTwo && padInfo.top === 0 && padInfo.left === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth) {
+    const kernels = simdKernels(backend);
+    if (kernels === null) maxPoolGrad2x2(x, g, out, info);
+    else {
+      if (outHeight * 2 < inHeight || outWidth * 2 < inWidth) out.fill(0);
+      kernels.max_pool_gradient_2x2(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dx), info.batchSize, inHeight, inWidth, info.inChannels, outHeight, outWidth);
+    }
+  } else maxPoolGradAnyWindow(x, g, out, info);
   return dx;
 }
 
 /** Kernel config of bdst's `MaxPoolGrad` for 'wasm' (float32; the stock kernel otherwise). */
 export const maxPoolGradConfig = withFastPath(MaxPoolGrad, maxPoolGrad);
 
-/** {@link maxPoolGrad}'s pass; inputs outside every window (an odd trailing row / column) get 0. */
-function maxPoolGrad2x2(x: Float32Array, g: Float32Array, out: Float32Array, info: backend_util.Conv2DInfo): void {
+/**
+ * {@link maxPoolGrad}'s 2×2 stride-2 pass in JavaScript, where the SIMD kernels cannot run (and
+ * the tests' reference for them); inputs outside every window (an odd trailing row / column) get 0.
+ */
+export function maxPoolGrad2x2(x: Float32Array, g: Float32Array, out: Float32Array, info: backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
   const rowStride = inWidth * C;
   if (outHeight * 2 < inHeight || outWidth * 2 < inWidth) out.fill(0);

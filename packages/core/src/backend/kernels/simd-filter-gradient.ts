@@ -4,12 +4,12 @@ import { heapOffset } from './run-wasm-kernel.js';
 import { simdKernels } from './simd-kernels.js';
 
 /**
- * Whether {@link simdFilterGradient} computes this convolution's filter gradient: dilation 1,
- * input channels a multiple of 4 and output channels a multiple of 8 (any stride, filter size
- * and padding).
+ * Whether {@link simdFilterGradient} computes this convolution's filter gradient: dilation 1 and
+ * output channels a multiple of 8 (any input channels — a first layer's 3 too —, stride, filter
+ * size and padding).
  */
 export function coveredBySimdFilterGradient(info: backend_util.Conv2DInfo): boolean {
-  return info.dilationHeight === 1 && info.dilationWidth === 1 && info.inChannels % 4 === 0 && info.outChannels % 8 === 0;
+  return info.dilationHeight === 1 && info.dilationWidth === 1 && info.outChannels % 8 === 0;
 }
 
 /**

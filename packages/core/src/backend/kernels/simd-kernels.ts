@@ -16,6 +16,11 @@ export interface SimdKernels {
     oh: number, ow: number, co: number,
     kh: number, kw: number, top: number, left: number,
   ): void;
+  batch_norm_sums(x: number, sums: number, rows: number, c: number, rowBlock: number): void;
+  batch_norm_affine(x: number, factor: number, shift: number, y: number, rows: number, c: number): void;
+  batch_norm_gradient_sums(dy: number, x: number, mean: number, sums: number, rows: number, c: number, rowBlock: number): void;
+  batch_norm_gradient_dx(dy: number, x: number, onDy: number, onX: number, constant: number, dx: number, rows: number, c: number): void;
+  max_pool_gradient_2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
 }
 
 /** A WebAssembly.Memory, as far as this uses it. */
