@@ -10,7 +10,7 @@
 // ci % 8 == 0. Tiles of 4 input pixels x 8 channels stay in eight accumulators over every tap and
 // output channel; each element sums over kh, kw, co in that order, multiplies and adds (no fused
 // multiply-add), in the edge path as in the inner one.
-#include <wasm_simd128.h>
+#include "tile-4x8.h"
 
 __attribute__((export_name("pack_filter")))
 void pack_filter(const float* w, float* wP, int taps, int Ci, int Co) {
@@ -18,14 +18,6 @@ void pack_filter(const float* w, float* wP, int taps, int Ci, int Co) {
     for (int ci = 0; ci < Ci; ci++)
       for (int co = 0; co < Co; co++) wP[(((ci >> 3) * taps + t) * Co + co) * 8 + (ci & 7)] = w[(t * Ci + ci) * Co + co];
 }
-
-#define ACCUMULATE(A0, A1, D)                                                   \
-  for (int co = 0; co < Co; co++) {                                             \
-    const float* wc = wt + co * 8;                                              \
-    const v128_t s = wasm_f32x4_splat((D)[co]);                                 \
-    A0 = wasm_f32x4_add(A0, wasm_f32x4_mul(s, wasm_v128_load(wc)));             \
-    A1 = wasm_f32x4_add(A1, wasm_f32x4_mul(s, wasm_v128_load(wc + 4)));         \
-  }
 
 __attribute__((export_name("input_gradient_s1")))
 void input_gradient_s1(const float* dy, const float* wP, float* dx, int N, int H, int W, int Ci,
@@ -47,37 +39,16 @@ void input_gradient_s1(const float* dy, const float* wP, float* dx, int N, int H
               const float* wt = wP + (((ci >> 3) * KH + kh) * KW + kw) * Co * 8;
               if (count == 4 && ow >= 0 && ow + 3 < OW) {
                 const float* d0 = dyRow + ow * Co;
-                const float* d1 = d0 + Co;
-                const float* d2 = d1 + Co;
-                const float* d3 = d2 + Co;
-                for (int co = 0; co < Co; co++) {
-                  const float* wc = wt + co * 8;
-                  const v128_t w0 = wasm_v128_load(wc), w1 = wasm_v128_load(wc + 4);
-                  const v128_t s0 = wasm_f32x4_splat(d0[co]), s1 = wasm_f32x4_splat(d1[co]);
-                  const v128_t s2 = wasm_f32x4_splat(d2[co]), s3 = wasm_f32x4_splat(d3[co]);
-                  a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, w0));
-                  a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, w1));
-                  a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, w0));
-                  a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, w1));
-                  a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, w0));
-                  a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, w1));
-                  a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, w0));
-                  a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, w1));
-                }
+                TILE_4X8_ACCUMULATE(Co, wt, d0, d0 + Co, d0 + 2 * Co, d0 + 3 * Co)
               } else {
-                if (count > 0 && ow >= 0 && ow < OW) ACCUMULATE(a00, a01, dyRow + ow * Co)
-                if (count > 1 && ow + 1 >= 0 && ow + 1 < OW) ACCUMULATE(a10, a11, dyRow + (ow + 1) * Co)
-                if (count > 2 && ow + 2 >= 0 && ow + 2 < OW) ACCUMULATE(a20, a21, dyRow + (ow + 2) * Co)
-                if (count > 3 && ow + 3 >= 0 && ow + 3 < OW) ACCUMULATE(a30, a31, dyRow + (ow + 3) * Co)
+                if (count > 0 && ow >= 0 && ow < OW) PIXEL_1X8_ACCUMULATE(Co, wt, dyRow + ow * Co, a00, a01)
+                if (count > 1 && ow + 1 >= 0 && ow + 1 < OW) PIXEL_1X8_ACCUMULATE(Co, wt, dyRow + (ow + 1) * Co, a10, a11)
+                if (count > 2 && ow + 2 >= 0 && ow + 2 < OW) PIXEL_1X8_ACCUMULATE(Co, wt, dyRow + (ow + 2) * Co, a20, a21)
+                if (count > 3 && ow + 3 >= 0 && ow + 3 < OW) PIXEL_1X8_ACCUMULATE(Co, wt, dyRow + (ow + 3) * Co, a30, a31)
               }
             }
           }
-          float* out = dxRow + iw * Ci + ci;
-          wasm_v128_store(out, a00);
-          wasm_v128_store(out + 4, a01);
-          if (count > 1) { wasm_v128_store(out + Ci, a10); wasm_v128_store(out + Ci + 4, a11); }
-          if (count > 2) { wasm_v128_store(out + 2 * Ci, a20); wasm_v128_store(out + 2 * Ci + 4, a21); }
-          if (count > 3) { wasm_v128_store(out + 3 * Ci, a30); wasm_v128_store(out + 3 * Ci + 4, a31); }
+          TILE_4X8_STORE(dxRow + iw * Ci + ci, Ci, count, );
         }
       }
     }

@@ -20,6 +20,13 @@ export interface SimdKernels {
   batch_norm_affine(x: number, factor: number, shift: number, y: number, rows: number, c: number): void;
   batch_norm_gradient_sums(dy: number, x: number, mean: number, sums: number, rows: number, c: number, rowBlock: number): void;
   batch_norm_gradient_dx(dy: number, x: number, onDy: number, onX: number, constant: number, dx: number, rows: number, c: number): void;
+  pack_filter_by_output(w: number, wP: number, taps: number, ci: number, co: number): void;
+  convolution(
+    x: number, wP: number, bias: number, y: number,
+    n: number, h: number, w: number, ci: number,
+    oh: number, ow: number, co: number,
+    kh: number, kw: number, sh: number, sw: number, top: number, left: number, relu: number,
+  ): void;
   max_pool_gradient_2x2(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
 }
 
