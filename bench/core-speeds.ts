@@ -3,7 +3,7 @@
  * data-parallel run can reach here, to read next to `npm run bench`'s "vs tfjs 1 thread" column.
  * Not part of `npm run bench`.
  *
- *   node --conditions source --import tsx bench/core-speeds.ts [--model cnn-16-32-64|cnn-64-128-256] [--batch 128] [--seconds 6] [--rounds 3]
+ *   node --conditions source --import tsx bench/core-speeds.ts [--model cnn-16-32-64|cnn-64-128-256|resnet18] [--batch 128] [--seconds 6] [--rounds 3]
  *
  * Each round runs a one-thread WASM training loop (`trainStep`, batch `--batch`) pinned with
  * `taskset` to core 0 alone, then to core 1 alone (and so on), then one loop per core at once,
@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, SgdMomentum, smallCnn, trainStep } from '@bdst/core';
+import { initBackend, resnet18, SgdMomentum, smallCnn, trainStep } from '@bdst/core';
 import { median } from './median.js';
 
 function argument(name: string, fallback: string): string {
@@ -30,7 +30,7 @@ const model = argument('model', 'cnn-16-32-64');
 const batch = Number(argument('batch', '128'));
 const seconds = Number(argument('seconds', '6'));
 const rounds = Number(argument('rounds', '3'));
-if (!/^cnn-\d+-\d+-\d+$/.test(model)) throw new Error(`core-speeds: --model must be cnn-W1-W2-W3 (e.g. cnn-16-32-64), but got ${model}`);
+if (!/^cnn-\d+-\d+-\d+$/.test(model) && model !== 'resnet18') throw new Error(`core-speeds: --model must be cnn-W1-W2-W3 (e.g. cnn-16-32-64) or resnet18, but got ${model}`);
 for (const [flag, value] of [['batch', batch], ['seconds', seconds], ['rounds', rounds]] as const) {
   if (!(value > 0)) throw new Error(`core-speeds: --${flag} must be a positive number, but got ${value}`);
 }
@@ -38,7 +38,10 @@ for (const [flag, value] of [['batch', batch], ['seconds', seconds], ['rounds', 
 /** The child: trains on one thread until `seconds` have passed after warm-up; prints the median step in ms. */
 async function loop(): Promise<void> {
   await initBackend({ backend: 'wasm', threads: 1, quiet: true });
-  const net = smallCnn({ inputShape: [32, 32, 3], numClasses: 10, widths: model.slice(4).split('-').map(Number) as [number, number, number] });
+  const net =
+    model === 'resnet18'
+      ? resnet18({ inputShape: [32, 32, 3], numClasses: 10 })
+      : smallCnn({ inputShape: [32, 32, 3], numClasses: 10, widths: model.slice(4).split('-').map(Number) as [number, number, number] });
   const optimizer = new SgdMomentum({ lr: 0.01 });
   const images = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
   const labels = Int32Array.from({ length: batch }, (_, i) => i % 10);

@@ -27,7 +27,9 @@
  *   float32 kernel, SIMD for 2×2 stride-2 pools;
  * - BatchNorm in training mode: two fused kernels (statistics + normalisation, and the whole
  *   gradient) that tfjs-layers' `BatchNormalization` uses on 'wasm' (`fused-batch-norm.ts`), their
- *   passes over the activations in SIMD.
+ *   passes over the activations in SIMD;
+ * - `BdstSgdMomentumUpdate` (new): `SgdMomentum`'s whole update of one variable in one SIMD pass,
+ *   bit-identical to the six tfjs ops it replaces.
  *
  * Importing it twice (e.g. from an ESM and a CJS copy) is harmless: a kernel already registered
  * under a name is replaced without a warning. `initBackend()` imports this module.
@@ -44,6 +46,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-co
 import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
 import { identityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { sgdMomentumUpdateConfig } from './kernels/sgd-momentum-update.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
 import { tileConfig } from './kernels/tile.js';
 import { transposeConfig } from './kernels/transpose.js';
@@ -65,6 +68,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   identityConfig,
   batchNormTrainingForwardConfig,
   batchNormTrainingBackwardConfig,
+  sgdMomentumUpdateConfig,
 ];
 
 for (const config of wasmTrainingKernels) {

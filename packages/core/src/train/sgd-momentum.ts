@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { SGD_MOMENTUM_UPDATE } from '../backend/kernels/sgd-momentum-update.js';
 
 /** Hyper-parameters of {@link SgdMomentum}; defaults are the paper's (Section 5.1). */
 export interface SgdMomentumOptions {
@@ -47,6 +48,10 @@ function checkHyper(fn: string, lr: number, momentum: number, weightDecay: numbe
  * Weight decay applies to every variable passed (PyTorch's default single parameter group:
  * conv/dense kernels, biases and BatchNorm gamma/beta alike). `lr` is public so a schedule can
  * change it between steps. Call {@link SgdMomentum.dispose} to free the momentum buffers.
+ *
+ * Each line is float32 arithmetic, one rounding per multiply and per add. On the 'wasm' backend
+ * the three lines run as one kernel per variable (`BdstSgdMomentumUpdate`, a single SIMD pass);
+ * elsewhere as tfjs ops; both give the same bits.
  */
 export class SgdMomentum {
   /** Current learning rate (a schedule may set it between steps). */
@@ -95,7 +100,18 @@ export class SgdMomentum {
       const lr = tf.scalar(this.lr);
       const mu = tf.scalar(this.momentum);
       const wd = tf.scalar(this.weightDecay);
+      // On 'wasm', bdst's fused kernel: one pass per variable, the same float32 operations.
+      const fused = tf.getBackend() === 'wasm' && tf.getKernel(SGD_MOMENTUM_UPDATE, 'wasm') !== undefined;
       variables.forEach((w, i) => {
+        if (fused && w.dtype === 'float32' && gradients[i].dtype === 'float32') {
+          const withBuffer = this.momentum !== 0 && !first;
+          const inputs: tf.NamedTensorMap = withBuffer ? { w, g: gradients[i], b: this.buffers![i] } : { w, g: gradients[i] };
+          const attrs = { lr: this.lr, momentum: this.momentum, weightDecay: this.weightDecay, first };
+          const [updated, buffer] = tf.engine().runKernel(SGD_MOMENTUM_UPDATE, inputs, attrs) as tf.Tensor[];
+          if (buffer !== undefined) next.push(tf.keep(buffer));
+          w.assign(updated);
+          return;
+        }
         let g = gradients[i];
         if (this.weightDecay !== 0) g = tf.add(g, tf.mul(wd, w));
         let step = g;

@@ -17,7 +17,7 @@ describe('bench/core-speeds.ts', () => {
   }, 100_000);
 
   it('names a bad option', () => {
-    expect(() => run(['--model', 'resnet18'])).toThrow(/core-speeds: --model must be cnn-W1-W2-W3/);
+    expect(() => run(['--model', 'vgg16'])).toThrow(/core-speeds: --model must be cnn-W1-W2-W3 \(e.g. cnn-16-32-64\) or resnet18, but got vgg16/);
     expect(() => run(['--seconds', '0'])).toThrow(/core-speeds: --seconds must be a positive number, but got 0/);
   });
 });
