@@ -65,7 +65,8 @@ export function batchNormPasses(backend: BackendWasm, { simd = true }: { simd?: 
     const scratch = backend.makeOutput([floats + 2], 'float32');
     try {
       const start = heapOffset(backend, scratch);
-      const at = (start + 7) & ~7;
+      // Arithmetic, not `& ~7`: offsets reach 4 GiB, past int32 (bitwise ops would turn them negative).
+      const at = Math.ceil(start / 8) * 8;
       return body(at, () => new Float32Array(heap(scratch).buffer, at, floats));
     } finally {
       disposeWasmTensor(backend, scratch);
