@@ -62,14 +62,15 @@ export const NETWORK_CASES: ConvCase[] = [
   { batch: 60, inHeight: 16, inWidth: 16, inChannels: 6, outDepth: 5, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
   { batch: 3, inHeight: 19, inWidth: 18, inChannels: 7, outDepth: 4, filterHeight: 3, filterWidth: 2, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
   { batch: 70, inHeight: 5, inWidth: 6, inChannels: 6, outDepth: 5, filterHeight: 3, filterWidth: 3, strides: [2, 1], dilations: [1, 1], pad: 'same' },
-  // Stride 1 with input channels a multiple of 4 and outputs a multiple of 8: bdst's SIMD filter
-  // gradient (simd-filter-gradient.ts) — 'same', 'valid', asymmetric explicit padding wider than
+  // Outputs a multiple of 8: bdst's SIMD filter gradient (simd-filter-gradient.ts; any input
+  // channels, 3 in a first layer too) — 'same', 'valid', asymmetric explicit padding wider than
   // half the filter, padding so wide that some outputs see no input, and a 1×1 filter with padding.
   { batch: 3, inHeight: 9, inWidth: 7, inChannels: 8, outDepth: 16, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
   { batch: 2, inHeight: 7, inWidth: 6, inChannels: 12, outDepth: 24, filterHeight: 2, filterWidth: 2, strides: [1, 1], dilations: [1, 1], pad: 'valid' },
   { batch: 2, inHeight: 6, inWidth: 10, inChannels: 4, outDepth: 8, filterHeight: 5, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { batch: 2, inHeight: 2, inWidth: 3, inChannels: 4, outDepth: 8, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [3, 3], [4, 4], [0, 0]] },
   { batch: 2, inHeight: 5, inWidth: 5, inChannels: 8, outDepth: 8, filterHeight: 1, filterWidth: 1, strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [1, 0], [0, 2], [0, 0]] },
+  { batch: 3, inHeight: 8, inWidth: 9, inChannels: 3, outDepth: 16, filterHeight: 3, filterWidth: 3, strides: [1, 1], dilations: [1, 1], pad: 'same' },
 ];
 
 /**
