@@ -9,7 +9,8 @@ import { simdKernels } from './simd-kernels.js';
  * and two per-channel affine maps. Each runs as bdst's WebAssembly SIMD kernel
  * (packages/core/kernels/batch-norm-training.c) on the tensors in place, or, where the kernels
  * cannot run, as the JavaScript loop beside it. Both widen every value to float64 and sum and
- * combine in the same order, so they agree bit for bit (tested); the SIMD passes are ~4–8× faster.
+ * combine in the same order, so they agree bit for bit (tested); the SIMD passes made smallCnn
+ * 16-32-64's BatchNorm ~3× faster (batch 128: forward 9.9 → 3.4 ms, gradient 15.8 → 5.4 ms).
  */
 export interface BatchNormPasses {
   /** `[Σ_r x[r, c] for each c, then Σ_r x[r, c]² for each c]`, float64, summed in blocks of `rowBlock` rows. */
