@@ -30,16 +30,11 @@ function runPasses(shape: number[], simd: boolean, seed: string, rowBlock: numbe
   const y = tf.zeros(shape);
   const dx = tf.zeros(shape);
   const passes = batchNormPasses(backend, { simd });
-  const outputs = {
-    sums: passes.sums(x, rowBlock),
-    gradientSums: passes.gradientSums(dy, x, mean, rowBlock),
-    y: new Float32Array(0),
-    dx: new Float32Array(0),
-  };
+  const sums = passes.sums(x, rowBlock);
+  const gradientSums = passes.gradientSums(dy, x, mean, rowBlock);
   passes.affine(x, factor, shift, y);
   passes.gradientDx(dy, x, onDy, onX, constant, dx);
-  outputs.y = y.dataSync() as Float32Array;
-  outputs.dx = dx.dataSync() as Float32Array;
+  const outputs: Outputs = { sums, gradientSums, y: y.dataSync() as Float32Array, dx: dx.dataSync() as Float32Array };
   tf.dispose([x, dy, mean, y, dx]);
   expect(tf.memory().numTensors).toBe(before);
   expect(backend.numDataIds()).toBe(dataIds);
