@@ -23,6 +23,8 @@
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
  * - `Identity`: a new reference to the input's data instead of a copy;
  * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
+ * - `MaxPool`: SIMD, keeping the CPU backend's rule for NaNs (the stock kernel turns any window
+ *   holding a NaN into −∞), the rule `MaxPoolGrad` follows;
  * - `MaxPoolGrad`: a correct (the stock kernel is wrong on padded / overlapping pools) and faster
  *   float32 kernel, SIMD for 2×2 stride-2 pools;
  * - BatchNorm in training mode: two fused kernels (statistics + normalisation, and the whole
@@ -45,6 +47,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-c
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
 import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
 import { identityConfig } from './kernels/identity.js';
+import { maxPoolConfig } from './kernels/max-pool.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { sgdMomentumUpdateConfig } from './kernels/sgd-momentum-update.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
@@ -63,6 +66,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   tileConfig,
   sumConfig,
   meanConfig,
+  maxPoolConfig,
   maxPoolGradConfig,
   transposeConfig,
   identityConfig,
