@@ -13,8 +13,9 @@
 // kh, kw, ci in that order, multiplying and adding (no fused multiply-add), in the edge path as in
 // the inner one: the order of XNNPACK's WebAssembly SIMD convolution kernels, whose results this
 // reproduces bit for bit (tfjs-backend-wasm's stock Conv2D / FusedConv2D). ReLU is then applied as
-// tfjs' CPU backend does (x < 0 ? 0 : x: a NaN stays NaN, where XNNPACK's integer max turns a NaN
-// with its sign bit set into 0).
+// tfjs' CPU backend does (Math.max(0, x), relu.h: a NaN stays NaN, where XNNPACK's clamp may turn
+// it into 0).
+#include "relu.h"
 #include "tile-4x8.h"
 
 __attribute__((export_name("pack_filter_by_output")))
@@ -23,9 +24,6 @@ void pack_filter_by_output(const float* w, float* wP, int taps, int Ci, int Co) 
     for (int ci = 0; ci < Ci; ci++)
       for (int co = 0; co < Co; co++) wP[(((co >> 3) * taps + t) * Ci + ci) * 8 + (co & 7)] = w[(t * Ci + ci) * Co + co];
 }
-
-// ReLU as tfjs' CPU backend computes it: x < 0 ? 0 : x.
-static inline v128_t relu_of(v128_t a) { return wasm_v128_bitselect(wasm_f32x4_splat(0.f), a, wasm_f32x4_lt(a, wasm_f32x4_splat(0.f))); }
 
 // bias: a byte offset, 0 for none.
 __attribute__((export_name("convolution")))

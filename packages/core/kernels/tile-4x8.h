@@ -1,3 +1,4 @@
+#pragma once
 // The register tile that bdst's convolution and input-gradient kernels share: 4 pixels x 8
 // channels in eight f32x4 accumulators a00, a01 (pixel 0, channels 0-3 and 4-7) ... a30, a31,
 // declared by the including function. Both sum over K in order with a multiply and an add (no

@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['kernels/filter-gradient.c', 'kernels/input-gradient.c', 'kernels/batch-norm-training.c', 'kernels/max-pool-gradient.c', 'kernels/convolution.c', 'kernels/sgd-momentum.c', 'kernels/max-pool.c'];
+const sources = ['kernels/filter-gradient.c', 'kernels/input-gradient.c', 'kernels/batch-norm-training.c', 'kernels/max-pool-gradient.c', 'kernels/convolution.c', 'kernels/sgd-momentum.c', 'kernels/max-pool.c', 'kernels/relu.c'];
 const target = join(root, 'src/backend/kernels/simd-kernels-wasm.ts');
 const clang = process.env.CLANG ?? 'clang-14';
 const check = process.argv.includes('--check');

@@ -23,6 +23,8 @@
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
  * - `Identity`: a new reference to the input's data instead of a copy;
  * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
+ * - `Relu`: SIMD `Math.max(0, x)`, keeping NaNs as the CPU backend does (the stock clamp zeroes
+ *   some);
  * - `MaxPool`: SIMD, keeping the CPU backend's rule for NaNs (the stock kernel turns any window
  *   holding a NaN into −∞), the rule `MaxPoolGrad` follows;
  * - `MaxPoolGrad`: a correct (the stock kernel is wrong on padded / overlapping pools) and faster
@@ -48,6 +50,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-co
 import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
 import { identityConfig } from './kernels/identity.js';
 import { maxPoolConfig } from './kernels/max-pool.js';
+import { reluConfig } from './kernels/relu.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { sgdMomentumUpdateConfig } from './kernels/sgd-momentum-update.js';
 import { meanConfig, sumConfig } from './kernels/reduce-leading-axes.js';
@@ -67,6 +70,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   sumConfig,
   meanConfig,
   maxPoolConfig,
+  reluConfig,
   maxPoolGradConfig,
   transposeConfig,
   identityConfig,

@@ -129,7 +129,7 @@ describe('bdst SIMD forward convolution (wasm)', () => {
     });
   }
 
-  it("ReLU is the CPU backend's x < 0 ? 0 : x: NaN passes through, negatives become +0", async () => {
+  it("ReLU is the CPU backend's Math.max(0, x): NaN passes through, negatives become +0", async () => {
     await initBackend({ backend: 'wasm', threads: 1, quiet: true });
     const c: Case = { x: [1, 1, 4, 1], f: [1, 1, 1, 8], strides: [1, 1], pad: 'valid' };
     const y = simd(c, Float32Array.from([NaN, -2, 3, 0]), new Float32Array(8).fill(1), null, true);

@@ -31,6 +31,7 @@ export interface SimdKernels {
     w: number, g: number, b: number, wOut: number, bOut: number, n: number,
     lr: number, mu: number, wd: number, hasMomentum: number, hasDecay: number, first: number,
   ): void;
+  relu(x: number, y: number, n: number): void;
   max_pool(
     x: number, y: number, n: number, h: number, w: number, c: number,
     oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number,
