@@ -23,8 +23,8 @@ export interface BatchNormPasses {
   gradientDx(dy: TensorInfo, x: TensorInfo, onDy: Float32Array, onX: Float32Array, constant: Float32Array, dx: TensorInfo): void;
 }
 
-/** `[rows, C]` of an activation `[…, C]`. */
-function rowsAndChannels(x: TensorInfo): [number, number] {
+/** `[rows, C]` of an activation `[…, C]`: rows = the product of every dimension but the last. */
+export function rowsAndChannels(x: TensorInfo): [number, number] {
   const channels = x.shape[x.shape.length - 1];
   return [x.shape.slice(0, -1).reduce((a, b) => a * b, 1), channels];
 }

@@ -1,5 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { batchNormPasses } from './batch-norm-passes.js';
+import { batchNormPasses, rowsAndChannels } from './batch-norm-passes.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
 
 /** Kernel name of {@link batchNormTrainingForwardConfig}: outputs `[y, mean, variance]`. */
@@ -15,15 +15,15 @@ export const BATCH_NORM_TRAINING_BACKWARD = 'BdstBatchNormTrainingBackward';
 const BLOCK_VALUES = 4096;
 
 /** Checks the `[…, C]` float32 activation and `[C]` per-channel inputs; returns M (rows) and C. */
-function rowsAndChannels(kernel: string, x: TensorInfo, perChannel: TensorInfo[]): { rows: number; channels: number } {
-  const channels = x.shape[x.shape.length - 1];
+function checkedRowsAndChannels(kernel: string, x: TensorInfo, perChannel: TensorInfo[]): { rows: number; channels: number } {
+  const [rows, channels] = rowsAndChannels(x);
   if (x.dtype !== 'float32' || x.shape.length < 2) throw new Error(`${kernel}: x must be float32 of rank ≥ 2, got ${x.dtype} ${JSON.stringify(x.shape)}`);
   for (const t of perChannel) {
     if (t.shape.length !== 1 || t.shape[0] !== channels || t.dtype !== 'float32') {
       throw new Error(`${kernel}: per-channel inputs must be float32 [${channels}], got ${t.dtype} ${JSON.stringify(t.shape)}`);
     }
   }
-  return { rows: x.shape.slice(0, -1).reduce((a, b) => a * b, 1), channels };
+  return { rows, channels };
 }
 
 /**
@@ -35,7 +35,7 @@ function rowsAndChannels(kernel: string, x: TensorInfo, perChannel: TensorInfo[]
  */
 function batchNormTrainingForward({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo[] {
   const { x, scale, offset } = inputs as Record<string, TensorInfo>;
-  const { rows, channels } = rowsAndChannels(BATCH_NORM_TRAINING_FORWARD, x, [scale, offset]);
+  const { rows, channels } = checkedRowsAndChannels(BATCH_NORM_TRAINING_FORWARD, x, [scale, offset]);
   const epsilon = attrs.epsilon as number;
   const passes = batchNormPasses(backend);
   const y = backend.makeOutput(x.shape, 'float32');
@@ -72,7 +72,7 @@ function batchNormTrainingForward({ inputs, backend, attrs }: WasmKernelArgs): T
  */
 function batchNormTrainingBackward({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo[] {
   const { dy, x, scale, mean, variance } = inputs as Record<string, TensorInfo>;
-  const { rows, channels } = rowsAndChannels(BATCH_NORM_TRAINING_BACKWARD, x, [scale, mean, variance]);
+  const { rows, channels } = checkedRowsAndChannels(BATCH_NORM_TRAINING_BACKWARD, x, [scale, mean, variance]);
   const epsilon = attrs.epsilon as number;
   const passes = batchNormPasses(backend);
   const dx = backend.makeOutput(x.shape, 'float32');
