@@ -22,6 +22,8 @@
  * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
  * - `Identity`: a new reference to the input's data instead of a copy;
+ * - `Slice`: copies only the slice, from the heap (the stock kernel first copies the whole input
+ *   to a new JavaScript array);
  * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
  * - `Relu`: SIMD `Math.max(0, x)`, keeping NaNs as the CPU backend does (the stock clamp zeroes
  *   some);
@@ -49,6 +51,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-c
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
 import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
 import { identityConfig } from './kernels/identity.js';
+import { sliceConfig } from './kernels/slice.js';
 import { maxPoolConfig } from './kernels/max-pool.js';
 import { reluConfig } from './kernels/relu.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -74,6 +77,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
   transposeConfig,
   identityConfig,
+  sliceConfig,
   batchNormTrainingForwardConfig,
   batchNormTrainingBackwardConfig,
   sgdMomentumUpdateConfig,

@@ -136,3 +136,56 @@ describe('wasm Transpose fast path equals the cpu backend', () => {
     });
   }
 });
+
+describe('wasm Slice (copies only the slice, from the heap) equals the cpu backend', () => {
+  const cases: Array<{ label: string; shape: number[]; begin: number[]; size: number[]; dtype?: 'int32' | 'bool' }> = [
+    { label: "ReplicaPool's shard 0: the first images of an NHWC batch (contiguous)", shape: [6, 4, 4, 3], begin: [0, 0, 0, 0], size: [4, -1, -1, -1] },
+    { label: 'a later shard, contiguous from an offset', shape: [7, 3, 2, 2], begin: [5, 0, 0, 0], size: [2, 3, 2, 2] },
+    { label: "gaussianBlur's shifted window (middle axes)", shape: [2, 7, 6, 3], begin: [0, 2, 1, 0], size: [2, 4, 5, 3] },
+    { label: 'a column block of a matrix', shape: [9, 8], begin: [1, 3], size: [5, 4] },
+    { label: 'one column (rows of length 1)', shape: [5, 6], begin: [0, 5], size: [5, 1] },
+    { label: 'int32 rank 3, all axes cut', shape: [4, 5, 6], begin: [1, 2, 3], size: [2, 2, 2], dtype: 'int32' },
+    { label: 'bool rank 2', shape: [4, 5], begin: [1, 1], size: [3, 3], dtype: 'bool' },
+    { label: 'rank 1', shape: [10], begin: [3], size: [4] },
+    { label: 'rank 5, inner axes cut', shape: [2, 3, 4, 3, 2], begin: [1, 0, 1, 1, 0], size: [1, 3, 2, 2, 2] },
+    { label: 'empty slice', shape: [3, 4], begin: [1, 0], size: [0, 4] },
+  ];
+  for (const c of cases) {
+    it(`${c.label}`, async () => {
+      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
+      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
+      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.slice(x(), c.begin, c.size)));
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(wasm.dtype).toBe(cpu.dtype);
+      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+
+  it('never reads the whole input to the host (the stock kernel does, with readSync)', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    const x = tf.tensor4d(Float32Array.from({ length: 120 }, (_, i) => i), [2, 3, 4, 5]);
+    const backend = tf.backend() as unknown as { readSync: (...args: unknown[]) => unknown };
+    const readSync = backend.readSync;
+    let reads = 0;
+    backend.readSync = function (this: unknown, ...args: unknown[]) {
+      reads++;
+      return readSync.apply(this, args);
+    };
+    try {
+      const contiguous = tf.slice(x, [1, 0, 0, 0], [1, 3, 4, 5]);
+      const strided = tf.slice(x, [0, 1, 2, 1], [2, 2, 2, 3]);
+      expect(reads).toBe(0);
+      backend.readSync = readSync;
+      expect(Array.from(contiguous.dataSync())).toEqual(Array.from({ length: 60 }, (_, i) => 60 + i));
+      // x[n, h, w, c] = 60n + 20h + 5w + c, sliced at n 0–1, h 1–2, w 2–3, c 1–3.
+      const expected: number[] = [];
+      for (let n = 0; n < 2; n++) for (let h = 1; h < 3; h++) for (let w = 2; w < 4; w++) for (let c = 1; c < 4; c++) expected.push(60 * n + 20 * h + 5 * w + c);
+      expect(Array.from(strided.dataSync())).toEqual(expected);
+      tf.dispose([contiguous, strided]);
+    } finally {
+      backend.readSync = readSync;
+      x.dispose();
+    }
+  });
+});
