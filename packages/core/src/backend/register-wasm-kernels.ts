@@ -21,7 +21,8 @@
  * - `UnsortedSegmentSum` (new): the gradient of `gather`;
  * - `Tile`, `Sum`, `Mean`: fast paths for the shapes a training step uses (BatchNorm's tiled
  *   factors, reductions over the leading NHWC axes), falling back to the stock kernels;
- * - `Identity`: a new reference to the input's data instead of a copy;
+ * - `Identity`, and `Cast` to the dtype a tensor already has: a new reference to the input's data
+ *   instead of a copy;
  * - `Slice`: copies only the slice, from the heap (the stock kernel first copies the whole input
  *   to a new JavaScript array);
  * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
@@ -51,6 +52,7 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/depthwise-c
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/depthwise-conv2d-native-backprop-input.js';
 import { batchNormTrainingBackwardConfig, batchNormTrainingForwardConfig } from './kernels/batch-norm-training.js';
 import { identityConfig } from './kernels/identity.js';
+import { castConfig } from './kernels/cast.js';
 import { sliceConfig } from './kernels/slice.js';
 import { maxPoolConfig } from './kernels/max-pool.js';
 import { reluConfig } from './kernels/relu.js';
@@ -77,6 +79,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   maxPoolGradConfig,
   transposeConfig,
   identityConfig,
+  castConfig,
   sliceConfig,
   batchNormTrainingForwardConfig,
   batchNormTrainingBackwardConfig,

@@ -189,3 +189,36 @@ describe('wasm Slice (copies only the slice, from the heap) equals the cpu backe
     }
   });
 });
+
+describe('wasm Cast: same dtype by reference, to bool as x ≠ 0 (as the cpu backend), other casts by the stock kernel', () => {
+  it('a same-dtype cast shares the data, survives disposing its input, and leaks nothing', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    await expectNoLeak(() => {
+      const backend = tf.backend();
+      const x = tf.tensor2d([1.5, -2, Number.NaN, 0], [2, 2]);
+      const before = backend.numDataIds();
+      const y = tf.cast(x, 'float32');
+      expect(backend.numDataIds()).toBe(before); // no new buffer: a reference
+      x.dispose();
+      expect(Array.from(y.dataSync())).toEqual([1.5, -2, Number.NaN, 0]);
+      y.dispose();
+    });
+  });
+
+  const cases: Array<{ label: string; values: number[]; from: 'float32' | 'int32' | 'bool'; to: 'float32' | 'int32' | 'bool' }> = [
+    { label: 'float32 → int32 (truncation)', values: [1.7, -1.7, 2.5, -0.2], from: 'float32', to: 'int32' },
+    { label: 'int32 → float32', values: [3, -4, 0, 2 ** 20 + 1], from: 'int32', to: 'float32' },
+    { label: 'float32 → bool: any non-zero is true, NaN too (the stock kernel gave 2, and false for −0.5 and 256)', values: [0, -0.5, 2, -0, 256, Number.NaN], from: 'float32', to: 'bool' },
+    { label: 'int32 → bool', values: [0, -3, 256, 1], from: 'int32', to: 'bool' },
+    { label: 'bool → float32', values: [1, 0, 1, 1], from: 'bool', to: 'float32' },
+    { label: 'int32 → int32 (reference)', values: [7, -8, 9, 0], from: 'int32', to: 'int32' },
+  ];
+  for (const c of cases) {
+    it(`${c.label} equals the cpu backend`, async () => {
+      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.cast(tf.tensor1d(c.values, c.from), c.to)));
+      expect(wasm.dtype).toBe(cpu.dtype);
+      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+});
