@@ -11,10 +11,15 @@ export interface BenchOptions {
   runs: number;
   /**
    * Warm-up before a step workload's timed runs: untimed steps until this many seconds have passed,
-   * at least one (default 2; 0 with `--quick`: one step). A fresh replica worker compiles its
+   * at least one (default 5; 0 with `--quick`: one step). A fresh replica worker compiles its
    * WebAssembly and JavaScript again and needs ~10 steps of the small CNN (~1 s) to reach its
    * steady speed (measured: 0.42–0.51 s, then 0.11–0.14 s, then 0.09–0.10 s per 128-image step);
-   * one warm-up step would time that compilation, not training.
+   * one warm-up step would time that compilation, not training. V8 keeps optimizing the code of
+   * both threads on its helper threads for a few seconds more, which takes CPU from the two
+   * replicas (one thread leaves a core free for it). In four runs from a fresh 2-replica pool
+   * (2026-11-26 13:13–13:21 UTC, medians of 2-second windows), the steps of the first two seconds
+   * took 20–40 % longer than from the 5th second on, and those of the next two ~5–10 % longer;
+   * one thread settled within ~4 s too. Hence the default of 5 s.
    */
   warmupSeconds: number;
   /** Timed runs of vgg16 and resnet18 (default 2: "a couple of steps"). */
@@ -51,7 +56,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--quick] [--batch 128] [--runs 5] [--big-runs 2] [--epoch-images 10000]
        [--epoch-runs 1] [--augment-batch 512] [--threads 1,2] [--replicas 1,2] [--no-torch] [--torch-threads 2]
-       [--only cnn-16-32-64,vgg16,...] [--warmup-seconds 2] [--rounds 1] [--json out.json]`;
+       [--only cnn-16-32-64,vgg16,...] [--warmup-seconds 5] [--rounds 1] [--json out.json]`;
 
 function positiveInteger(flag: string, text: string | undefined): number {
   const value = Number(text);
@@ -66,7 +71,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quick,
     batch: quick ? 4 : 128,
     runs: quick ? 1 : 5,
-    warmupSeconds: quick ? 0 : 2,
+    warmupSeconds: quick ? 0 : 5,
     bigRuns: quick ? 1 : 2,
     epochImages: quick ? 32 : 10_000,
     epochRuns: 1,

@@ -15,7 +15,7 @@
  *   (16-32-64) over `--epoch-images` synthetic images, 20% labeled: pseudo-label T(D_L) and D_U,
  *   select the 30% most confident per class, retrain one epoch on them (issue 8).
  *
- * Every step workload runs untimed warm-up steps for `--warmup-seconds` (default 2, at least one
+ * Every step workload runs untimed warm-up steps for `--warmup-seconds` (default 5, at least one
  * step), then `--runs` timed steps; the median is reported.
  * Each workload is timed on every `--threads` count and, for the step workloads and `epoch-cnn`,
  * every `--replicas` count (data-parallel worker threads: `ReplicaPool.step` / `train({ replicas })`),

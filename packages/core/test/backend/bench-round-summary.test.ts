@@ -52,7 +52,7 @@ describe('bench --rounds flag (parseBenchOptions)', () => {
 describe('bench --warmup-seconds flag (parseBenchOptions)', () => {
   it('defaults to 2 s (0 with --quick), takes a number ≥ 0, and names the flag on a bad value', async () => {
     const { parseBenchOptions } = await import('../../../../bench/bench-options.js');
-    expect(parseBenchOptions([]).warmupSeconds).toBe(2);
+    expect(parseBenchOptions([]).warmupSeconds).toBe(5);
     expect(parseBenchOptions(['--quick']).warmupSeconds).toBe(0);
     expect(parseBenchOptions(['--warmup-seconds', '0.5']).warmupSeconds).toBe(0.5);
     expect(parseBenchOptions(['--warmup-seconds', '0']).warmupSeconds).toBe(0);
