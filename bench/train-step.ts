@@ -16,7 +16,8 @@
  *   select the 30% most confident per class, retrain one epoch on them (issue 8).
  *
  * Every step workload runs untimed warm-up steps for `--warmup-seconds` (default 5, at least one
- * step), then `--runs` timed steps; the median is reported.
+ * step), then `--runs` timed steps; the median is reported. Its replica counts are timed
+ * interleaved (one step of each in turn, see `stepRows`), so their ratio compares the same minutes.
  * Each workload is timed on every `--threads` count and, for the step workloads and `epoch-cnn`,
  * every `--replicas` count (data-parallel worker threads: `ReplicaPool.step` / `train({ replicas })`),
  * then in PyTorch, back to back, so the ratios compare runs under the same machine load.
@@ -91,13 +92,49 @@ async function timeTrainingSteps(model: tfl.LayersModel, batch: number, runs: nu
   }
 }
 
-async function stepRow(workload: StepWorkload, options: BenchOptions, threads: number, replicas: number): Promise<MeasuredRow> {
-  const model = workload.build();
+/**
+ * Times one step workload for every replica count in `replicasList` on the current backend
+ * (`threads` WASM threads per replica), interleaved: one fresh model (and, for more than one
+ * replica, a `ReplicaPool`) per count, each warmed up for `--warmup-seconds` (at least one step),
+ * then `runs` passes that time one step of each, in alternating order (1, 2, 2, 1, 1, 2, …).
+ * This VM's cores change speed by up to 2× for minutes at a time; timed back to back instead,
+ * the one-replica row and the two-replica row could fall in different phases, and their ratio
+ * (issue 8's scaling bar) measured the minute rather than the pool. Starting the workers and the
+ * warm-up are not timed: a training run starts its workers once and then takes hundreds of steps.
+ */
+async function stepRows(workload: StepWorkload, options: BenchOptions, threads: number, replicasList: readonly number[]): Promise<MeasuredRow[]> {
+  const { images, labels } = randomBatch(options.batch, 7);
+  const setups: Array<{ replicas: number; model: tfl.LayersModel; optimizer: SgdMomentum; pool: ReplicaPool | null; seconds: number[] }> = [];
   try {
-    const seconds = await timeTrainingSteps(model, options.batch, workload.runs(options), options.warmupSeconds, replicas);
-    return { workload: workload.id, engine: 'tfjs', threads, replicas, images: options.batch, seconds, gflop: (3 * forwardFlops(model) * options.batch) / 1e9 };
+    for (const replicas of replicasList) {
+      const model = workload.build();
+      const optimizer = new SgdMomentum({ lr: 0.01, momentum: 0.9, weightDecay: 1e-4 });
+      setups.push({ replicas, model, optimizer, pool: null, seconds: [] });
+      if (replicas > 1) setups[setups.length - 1].pool = await ReplicaPool.start({ model, optimizer, replicas });
+    }
+    const step = (setup: (typeof setups)[number]) => (setup.pool ? setup.pool.step(images, labels) : trainStep(setup.model, setup.optimizer, images, labels));
+    for (const setup of setups) {
+      const warmupStart = performance.now();
+      do await step(setup);
+      while (performance.now() - warmupStart < options.warmupSeconds * 1000);
+    }
+    const runs = workload.runs(options);
+    for (let run = 0; run < runs; run++) {
+      for (const setup of run % 2 === 0 ? setups : [...setups].reverse()) {
+        const start = performance.now();
+        await step(setup);
+        setup.seconds.push((performance.now() - start) / 1000);
+      }
+    }
+    const gflop = setups.length > 0 ? (3 * forwardFlops(setups[0].model) * options.batch) / 1e9 : null;
+    return setups.map(({ replicas, seconds }) => ({ workload: workload.id, engine: 'tfjs', threads, replicas, images: options.batch, seconds, gflop }));
   } finally {
-    model.dispose();
+    for (const { model, optimizer, pool } of setups) {
+      await pool?.terminate();
+      optimizer.dispose();
+      model.dispose();
+    }
+    images.dispose();
   }
 }
 
@@ -223,22 +260,26 @@ async function main(): Promise<void> {
   console.log(`# bdst training benchmark${options.quick ? ' (--quick)' : ''}`);
   console.log(`machine: ${cpus().length} × ${cpuModel}, Node ${process.version}; torch: ${torch ?? (options.torch ? 'not found' : 'off (--no-torch)')}`);
 
-  /** Runs `work` for every `--threads` count and (unless `singleReplica`) every `--replicas` count. */
-  const timeOnEveryThreadCount = async (work: (threads: number, replicas: number) => Promise<MeasuredRow | MeasuredRow[]>, singleReplica = false) => {
+  /**
+   * Runs `work` for every `--threads` count and (unless `allReplicasAtOnce`: `work` measures every
+   * `--replicas` count itself, or only one) every `--replicas` count.
+   */
+  const timeOnEveryThreadCount = async (work: (threads: number, replicas: number) => Promise<MeasuredRow | MeasuredRow[]>, allReplicasAtOnce = false) => {
     for (const threads of options.threads) {
-      for (const replicas of singleReplica ? [1] : options.replicas) {
+      for (const replicas of allReplicasAtOnce ? [1] : options.replicas) {
         let measured: MeasuredRow | MeasuredRow[];
         try {
           info = await initBackend({ threads, quiet: true });
           measured = await work(info.threads ?? threads, replicas);
         } catch (error) {
-          failures.push(`${(error as Error).message.split('\n')[0]} (threads ${threads}, replicas ${replicas})`);
+          failures.push(`${(error as Error).message.split('\n')[0]} (threads ${threads}, replicas ${allReplicasAtOnce ? options.replicas.join(', ') : replicas})`);
           console.error(`  failed: ${failures[failures.length - 1]}`);
           continue;
         }
-        rows.push(...(Array.isArray(measured) ? measured : [measured]).map((row) => ({ ...row, round })));
-        const last = Array.isArray(measured) ? measured[measured.length - 1] : measured;
-        console.error(`  ${last.workload} on ${info.description}, ${replicas} replica(s): ${imagesPerSecond(last).toFixed(1)} images/s`);
+        for (const row of Array.isArray(measured) ? measured : [measured]) {
+          rows.push({ ...row, round });
+          console.error(`  ${row.workload} on ${info.description}, ${row.replicas} replica(s): ${imagesPerSecond(row).toFixed(1)} images/s`);
+        }
       }
     }
   };
@@ -256,7 +297,7 @@ async function main(): Promise<void> {
     if (options.rounds > 1) console.error(`round ${round + 1} of ${options.rounds}`);
     for (const workload of others) {
       if (!selected(options, workload.id)) continue;
-      await timeOnEveryThreadCount((threads, replicas) => stepRow(workload, options, threads, replicas));
+      await timeOnEveryThreadCount((threads) => stepRows(workload, options, threads, options.replicas), true);
       timeTorch(workload.id, { batch: options.batch, runs: workload.runs(options) });
     }
     if (selected(options, 'epoch-cnn')) {
@@ -271,7 +312,7 @@ async function main(): Promise<void> {
       await timeOnEveryThreadCount((threads) => augmentRows(options, threads), true);
     }
     if (selected(options, resnet.id)) {
-      await timeOnEveryThreadCount((threads, replicas) => stepRow(resnet, options, threads, replicas));
+      await timeOnEveryThreadCount((threads) => stepRows(resnet, options, threads, options.replicas), true);
       timeTorch(resnet.id, { batch: options.batch, runs: resnet.runs(options) });
     }
   }
