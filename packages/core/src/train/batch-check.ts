@@ -2,13 +2,17 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**
- * Checks one training batch against `model` before any computation: one label per image, every
+ * Checks one training batch against `model` before any computation: float32 images, one label per image, every
  * label a class index in [0, numClasses) of the model's `[batch, numClasses]` output (a label
  * outside it would one-hot to a zero row and train on a wrong loss without a word), and images
  * whose H, W and C are the model input's (a fully convolutional model with global pooling would
  * compute on any size). Throws `Error in <fn>: …` naming the whole batch.
  */
 export function checkBatchForModel(fn: string, model: tfl.LayersModel, images: tf.Tensor4D, labels: Int32Array): void {
+  if (images.dtype !== 'float32') {
+    // tfjs-layers would cast an int32 batch and train on pixel values 0–255.
+    throw new Error(`Error in ${fn}: images must be float32 in [0, 1] (e.g. ImageDataset.toTensor()), but got ${images.dtype}`);
+  }
   if (labels.length !== images.shape[0]) {
     throw new Error(`Error in ${fn}: labels has length ${labels.length} but the batch has ${images.shape[0]} images`);
   }

@@ -169,7 +169,7 @@ describe('ReplicaPool (wasm)', () => {
     [pooled, shard0, shard1].forEach((m) => m.dispose());
   });
 
-  it('refuses images that are not float32, in step and probabilities', async () => {
+  it('refuses images that are not float32, in step and probabilities (and trainStep too)', async () => {
     const model = plainCnn();
     const optimizer = new SgdMomentum();
     const pool = await ReplicaPool.start({ model, optimizer, replicas: 2 });
@@ -178,6 +178,10 @@ describe('ReplicaPool (wasm)', () => {
       await expect(pool.step(ints, new Int32Array(2))).rejects.toThrow(/Error in ReplicaPool.step: images must be float32, but got int32/);
       await pool.loadWeights();
       await expect(pool.probabilities(ints)).rejects.toThrow(/Error in ReplicaPool.probabilities: images must be float32, but got int32/);
+      // trainStep, the one-thread step, refuses them too (tfjs-layers would cast and train on 0–255), leaking nothing.
+      const before = tf.memory().numTensors;
+      await expect(trainStep(model, optimizer, ints, new Int32Array(2))).rejects.toThrow(/Error in trainStep: images must be float32 in \[0, 1\].*got int32/);
+      expect(tf.memory().numTensors).toBe(before);
     } finally {
       await pool.terminate();
       ints.dispose();
