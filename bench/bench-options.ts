@@ -17,7 +17,7 @@ export interface BenchOptions {
    * one warm-up step would time that compilation, not training. V8 keeps optimizing the code of
    * both threads on its helper threads for a few seconds more, which takes CPU from the two
    * replicas (one thread leaves a core free for it). In four runs from a fresh 2-replica pool
-   * (2026-11-26 13:13–13:21 UTC, medians of 2-second windows), the steps of the first two seconds
+   * (2026-11-26 13:13–13:18 UTC, medians of 2-second windows), the steps of the first two seconds
    * took 20–40 % longer than from the 5th second on, and those of the next two ~5–10 % longer;
    * one thread settled within ~4 s too. Hence the default of 5 s.
    */
