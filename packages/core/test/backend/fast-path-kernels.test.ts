@@ -124,6 +124,9 @@ describe('wasm Transpose fast path equals the cpu backend', () => {
     { label: 'rank 5 [2, 3, 4, 5, 2]', shape: [2, 3, 4, 5, 2], perm: [4, 2, 0, 3, 1] },
     { label: 'small inner block [6, 7, 3] → [7, 6, 3]', shape: [6, 7, 3], perm: [1, 0, 2] },
     { label: 'empty [0, 3]', shape: [0, 3], perm: [1, 0] },
+    { label: "an augmentation's H↔W swap of NHWC images [5, 4, 6, 3] (3-value blocks)", shape: [5, 4, 6, 3], perm: [0, 2, 1, 3] },
+    { label: 'int32 [3, 5, 2, 4, 2] → [3, 2, 4, 5, 2] (2-value blocks, axes moved around them)', shape: [3, 5, 2, 4, 2], perm: [0, 2, 3, 1, 4], dtype: 'int32' },
+    { label: 'blocks of 15 [2, 3, 15] → [3, 2, 15]', shape: [2, 3, 15], perm: [1, 0, 2] },
   ];
   for (const c of cases) {
     it(`${c.label}`, async () => {
@@ -221,4 +224,91 @@ describe('wasm Cast: same dtype by reference, to bool as x ≠ 0 (as the cpu bac
       tf.dispose([wasm, cpu]);
     });
   }
+});
+
+describe('wasm GatherV2 (one copy per gathered slice) equals the cpu backend', () => {
+  const cases: Array<{ label: string; shape: number[]; indices: number[]; indicesShape?: number[]; axis: number; dtype?: 'int32' | 'bool'; batchDims?: number }> = [
+    { label: "rows of a matrix, as resampleAxis gathers image rows (repeats, reversed)", shape: [6, 20], indices: [5, 4, 4, 0, 1, 5, 2], axis: 0 },
+    { label: 'images of a batch (axis 0 of NHWC)', shape: [4, 3, 2, 3], indices: [3, 1, 1], axis: 0 },
+    { label: 'a middle axis with short slices', shape: [2, 5, 3], indices: [4, 0, 2, 2], axis: 1 },
+    { label: 'the last axis (slices of one value), 2-D indices', shape: [3, 4], indices: [3, 0, 1, 1, 2, 0], indicesShape: [2, 3], axis: -1 },
+    { label: 'int32 values', shape: [5, 17], indices: [1, 4], axis: 0, dtype: 'int32' },
+    { label: 'bool values', shape: [4, 3], indices: [2, 2, 0], axis: 0, dtype: 'bool' },
+    { label: 'no indices', shape: [4, 3], indices: [], axis: 0 },
+    { label: 'fallback: batchDims 1', shape: [2, 3, 4], indices: [2, 0, 1, 1], indicesShape: [2, 2], axis: 1, batchDims: 1 },
+  ];
+  for (const c of cases) {
+    it(c.label, async () => {
+      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
+      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
+      const { wasm, cpu } = await onBothBackends(() =>
+        tf.tidy(() => tf.gather(x(), tf.tensor(c.indices, c.indicesShape ?? [c.indices.length], 'int32'), c.axis, c.batchDims)),
+      );
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(wasm.dtype).toBe(cpu.dtype);
+      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+
+  it('an index out of range throws the cpu backend\'s error and leaks nothing', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    const x = tf.zeros([3, 2]);
+    for (const bad of [3, -1]) {
+      const indices = tf.tensor1d([0, bad], 'int32');
+      const before = tf.memory().numTensors;
+      expect(() => tf.gather(x, indices, 0)).toThrow(`GatherV2: the index value ${bad} is not in [0, 2]`);
+      expect(tf.memory().numTensors).toBe(before);
+      indices.dispose();
+    }
+    x.dispose();
+  });
+});
+
+describe('wasm SplitV (slices that copy only themselves) equals the cpu backend', () => {
+  const cases: Array<{ label: string; shape: number[]; split: number | number[]; axis: number; dtype?: 'int32' | 'bool' }> = [
+    { label: "a batch into colorJitter's groups (axis 0, sizes)", shape: [6, 2, 2, 3], split: [2, 3, 1], axis: 0 },
+    { label: 'NHWC channels into planes (axis 3, 3 parts)', shape: [2, 3, 4, 3], split: 3, axis: 3 },
+    { label: 'a middle axis with a -1 size', shape: [2, 7, 3], split: [2, -1, 1], axis: 1 },
+    { label: 'int32', shape: [4, 5], split: 2, axis: 0, dtype: 'int32' },
+    { label: 'bool, an empty part', shape: [3, 4], split: [0, 4], axis: 1, dtype: 'bool' },
+  ];
+  for (const c of cases) {
+    it(c.label, async () => {
+      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
+      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
+      await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+      const wasmParts = await expectNoLeak(() => tf.tidy(() => tf.split(x(), c.split, c.axis)));
+      const wasm = wasmParts.map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+      tf.dispose(wasmParts);
+      await initBackend({ backend: 'cpu', quiet: true });
+      const cpuParts = tf.split(x(), c.split, c.axis);
+      const cpu = cpuParts.map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+      tf.dispose(cpuParts);
+      await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+      expect(wasm).toEqual(cpu);
+    });
+  }
+
+  it('never reads the whole input to the host (the stock kernel does, once per part)', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    const x = tf.tensor3d(Float32Array.from({ length: 24 }, (_, i) => i), [4, 3, 2]);
+    const backend = tf.backend() as unknown as { readSync: (...args: unknown[]) => unknown };
+    const readSync = backend.readSync;
+    let reads = 0;
+    backend.readSync = function (this: unknown, ...args: unknown[]) {
+      reads++;
+      return readSync.apply(this, args);
+    };
+    try {
+      const parts = tf.split(x, [1, 3], 0);
+      expect(reads).toBe(0);
+      backend.readSync = readSync;
+      expect(parts.map((p) => Array.from(p.dataSync()))).toEqual([[0, 1, 2, 3, 4, 5], Array.from({ length: 18 }, (_, i) => 6 + i)]);
+      tf.dispose(parts);
+    } finally {
+      backend.readSync = readSync;
+      x.dispose();
+    }
+  });
 });

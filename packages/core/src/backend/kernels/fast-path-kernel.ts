@@ -29,7 +29,7 @@ export function stockWasmKernel(kernelName: string): KernelFunc | undefined {
  *
  * @throws Error when tfjs-backend-wasm has no kernel `kernelName`.
  */
-export function withFastPath(kernelName: string, fastPath: (args: WasmKernelArgs) => TensorInfo | null): KernelConfig {
+export function withFastPath(kernelName: string, fastPath: (args: WasmKernelArgs) => TensorInfo | TensorInfo[] | null): KernelConfig {
   const stock = getKernel(kernelName, 'wasm');
   if (stock == null) throw new Error(`bdst wasm kernels: tfjs-backend-wasm has no '${kernelName}' kernel to add a fast path to`);
   const stockFunc = stock.kernelFunc;

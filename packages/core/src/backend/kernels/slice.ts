@@ -13,7 +13,7 @@ import type { WasmKernelArgs } from './fast-path-kernel.js';
  * and every tap of `gaussianBlur`). A copy either way: results are identical. String tensors keep
  * the stock path.
  */
-function sliceFromHeap({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo | null {
+export function sliceFromHeap({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo | null {
   const x = inputs.x as TensorInfo;
   if (x.dtype === 'string' || x.dtype === 'complex64') return null;
   const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number | number[], attrs.size as number | number[] | undefined);

@@ -61,10 +61,25 @@ function fastTranspose({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo |
   }
   const innerOut = p[rank - 1]; // the input axis that is contiguous in the output
   const innerIn = rank - 1; // the axis contiguous in the input
+  const block = shape[innerIn];
+  if (innerOut === innerIn && block < 16) {
+    // Short contiguous blocks (e.g. the 3 channels of an NHWC pixel when an augmentation swaps H
+    // and W): the next output axis `q` runs in an inner loop, so the offset tables cover the other
+    // axes only (a block each cost a table entry and a call: ~25 ms for a 512×32×32×3 batch).
+    const q = p[rank - 2];
+    const { inOffsets, outOffsets } = offsets([...Array(rank).keys()].filter((a) => a !== innerIn && a !== q), shape, inStrides, outStrideOf);
+    const [len, qIn] = [shape[q], inStrides[q]];
+    for (let k = 0; k < inOffsets.length; k++) {
+      for (let t = 0, from = inOffsets[k], to = outOffsets[k]; t < len; t++, from += qIn, to += block) {
+        for (let b = 0; b < block; b++) target[to + b] = source[from + b];
+      }
+    }
+    return out;
+  }
   const outerAxes = [...Array(rank).keys()].filter((a) => a !== innerOut && a !== innerIn);
   const { inOffsets, outOffsets } = offsets(outerAxes, shape, inStrides, outStrideOf);
   if (innerOut === innerIn) {
-    for (let k = 0; k < inOffsets.length; k++) copyBlock(source, target, inOffsets[k], outOffsets[k], shape[innerIn]);
+    for (let k = 0; k < inOffsets.length; k++) copyBlock(source, target, inOffsets[k], outOffsets[k], block);
   } else {
     for (let k = 0; k < inOffsets.length; k++) {
       transposeTiles(source, target, inOffsets[k], outOffsets[k], shape[innerOut], shape[innerIn], inStrides[innerOut], outStrideOf[innerIn]);
