@@ -21,6 +21,22 @@ function randomTensor(shape: number[], seed: string, dtype: 'float32' | 'int32' 
   return () => (dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape));
 }
 
+/** Runs `f` on the wasm backend and counts its calls of the backend's `readSync` (a copy of a whole tensor to the host). */
+function countReadSync<T>(f: () => T): { result: T; reads: number } {
+  const backend = tf.backend() as unknown as { readSync: (...args: unknown[]) => unknown };
+  const readSync = backend.readSync;
+  let reads = 0;
+  backend.readSync = function (this: unknown, ...args: unknown[]) {
+    reads++;
+    return readSync.apply(this, args);
+  };
+  try {
+    return { result: f(), reads };
+  } finally {
+    backend.readSync = readSync;
+  }
+}
+
 describe('wasm Tile fast path (broadcast-like tiles) and fallback', () => {
   const cases: Array<{ label: string; shape: number[]; reps: number[]; dtype?: 'int32' }> = [
     { label: "BatchNorm's [1,1,1,C] to [N,H,W,C]", shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
@@ -168,29 +184,16 @@ describe('wasm Slice (copies only the slice, from the heap) equals the cpu backe
   it('never reads the whole input to the host (the stock kernel does, with readSync)', async () => {
     await initBackend({ backend: 'wasm', threads: 1, quiet: true });
     const x = tf.tensor4d(Float32Array.from({ length: 120 }, (_, i) => i), [2, 3, 4, 5]);
-    const backend = tf.backend() as unknown as { readSync: (...args: unknown[]) => unknown };
-    const readSync = backend.readSync;
-    let reads = 0;
-    backend.readSync = function (this: unknown, ...args: unknown[]) {
-      reads++;
-      return readSync.apply(this, args);
-    };
-    try {
-      const contiguous = tf.slice(x, [1, 0, 0, 0], [1, 3, 4, 5]);
-      const strided = tf.slice(x, [0, 1, 2, 1], [2, 2, 2, 3]);
-      expect(reads).toBe(0);
-      backend.readSync = readSync;
-      expect(Array.from(contiguous.dataSync())).toEqual(Array.from({ length: 60 }, (_, i) => 60 + i));
-      // x[n, h, w, c] = 60n + 20h + 5w + c, sliced at n 0–1, h 1–2, w 2–3, c 1–3.
-      const expected: number[] = [];
-      for (let n = 0; n < 2; n++) for (let h = 1; h < 3; h++) for (let w = 2; w < 4; w++) for (let c = 1; c < 4; c++) expected.push(60 * n + 20 * h + 5 * w + c);
-      expect(Array.from(strided.dataSync())).toEqual(expected);
-      tf.dispose([contiguous, strided]);
-    } finally {
-      backend.readSync = readSync;
-      x.dispose();
-    }
+    const { result: [contiguous, strided], reads } = countReadSync(() => [tf.slice(x, [1, 0, 0, 0], [1, 3, 4, 5]), tf.slice(x, [0, 1, 2, 1], [2, 2, 2, 3])]);
+    expect(reads).toBe(0);
+    expect(Array.from(contiguous.dataSync())).toEqual(Array.from({ length: 60 }, (_, i) => 60 + i));
+    // x[n, h, w, c] = 60n + 20h + 5w + c, sliced at n 0–1, h 1–2, w 2–3, c 1–3.
+    const expected: number[] = [];
+    for (let n = 0; n < 2; n++) for (let h = 1; h < 3; h++) for (let w = 2; w < 4; w++) for (let c = 1; c < 4; c++) expected.push(60 * n + 20 * h + 5 * w + c);
+    expect(Array.from(strided.dataSync())).toEqual(expected);
+    tf.dispose([x, contiguous, strided]);
   });
+
 });
 
 describe('wasm Cast: same dtype by reference, to bool as x ≠ 0 (as the cpu backend), other casts by the stock kernel', () => {
@@ -293,22 +296,10 @@ describe('wasm SplitV (slices that copy only themselves) equals the cpu backend'
   it('never reads the whole input to the host (the stock kernel does, once per part)', async () => {
     await initBackend({ backend: 'wasm', threads: 1, quiet: true });
     const x = tf.tensor3d(Float32Array.from({ length: 24 }, (_, i) => i), [4, 3, 2]);
-    const backend = tf.backend() as unknown as { readSync: (...args: unknown[]) => unknown };
-    const readSync = backend.readSync;
-    let reads = 0;
-    backend.readSync = function (this: unknown, ...args: unknown[]) {
-      reads++;
-      return readSync.apply(this, args);
-    };
-    try {
-      const parts = tf.split(x, [1, 3], 0);
-      expect(reads).toBe(0);
-      backend.readSync = readSync;
-      expect(parts.map((p) => Array.from(p.dataSync()))).toEqual([[0, 1, 2, 3, 4, 5], Array.from({ length: 18 }, (_, i) => 6 + i)]);
-      tf.dispose(parts);
-    } finally {
-      backend.readSync = readSync;
-      x.dispose();
-    }
+    const { result: parts, reads } = countReadSync(() => tf.split(x, [1, 3], 0));
+    expect(reads).toBe(0);
+    expect(parts.map((p) => Array.from(p.dataSync()))).toEqual([[0, 1, 2, 3, 4, 5], Array.from({ length: 18 }, (_, i) => 6 + i)]);
+    tf.dispose([x, ...parts]);
   });
+
 });
