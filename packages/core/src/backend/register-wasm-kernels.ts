@@ -26,7 +26,7 @@
  * - `Slice`, `SplitV`: copy only the slices, from the heap (the stock kernels first copy the whole
  *   input to a new JavaScript array, once per slice);
  * - `GatherV2`: one copy per gathered slice (the stock kernel took ~35 ns a value), for the
- *   augmentations' row gathers;
+ *   augmentations' row gathers; `Reverse` along one axis likewise (the flips);
  * - `Transpose`: tiled copies instead of the stock per-element index arithmetic (float32, int32);
  * - `Relu`: SIMD `Math.max(0, x)`, keeping NaNs as the CPU backend does (the stock clamp zeroes
  *   some);
@@ -58,6 +58,7 @@ import { castConfig } from './kernels/cast.js';
 import { sliceConfig } from './kernels/slice.js';
 import { splitVConfig } from './kernels/split.js';
 import { gatherV2Config } from './kernels/gather.js';
+import { reverseConfig } from './kernels/reverse.js';
 import { maxPoolConfig } from './kernels/max-pool.js';
 import { reluConfig } from './kernels/relu.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -87,6 +88,7 @@ const wasmTrainingKernels: readonly KernelConfig[] = [
   sliceConfig,
   splitVConfig,
   gatherV2Config,
+  reverseConfig,
   batchNormTrainingForwardConfig,
   batchNormTrainingBackwardConfig,
   sgdMomentumUpdateConfig,

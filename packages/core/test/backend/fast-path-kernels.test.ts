@@ -303,3 +303,26 @@ describe('wasm SplitV (slices that copy only themselves) equals the cpu backend'
   });
 
 });
+
+describe('wasm Reverse along one axis equals the cpu backend', () => {
+  const cases: Array<{ label: string; shape: number[]; dims: number | number[]; dtype?: 'int32' | 'bool' }> = [
+    { label: "vflip: NHWC rows (axis 1, 3·W-value slices)", shape: [3, 5, 6, 3], dims: 1 },
+    { label: 'hflip: NHWC columns (axis 2, 3-value slices)', shape: [2, 4, 7, 3], dims: 2 },
+    { label: 'the batch axis, given as [-4]', shape: [4, 2, 2, 5], dims: [-4] },
+    { label: 'int32, the last axis', shape: [3, 8], dims: 1, dtype: 'int32' },
+    { label: 'bool, rank 1', shape: [9], dims: 0, dtype: 'bool' },
+    { label: 'an axis of size 1 (a copy)', shape: [2, 1, 3], dims: 1 },
+    { label: 'fallback: two axes', shape: [3, 4, 2], dims: [0, 2] },
+  ];
+  for (const c of cases) {
+    it(c.label, async () => {
+      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
+      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
+      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.reverse(x(), c.dims)));
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(wasm.dtype).toBe(cpu.dtype);
+      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+      tf.dispose([wasm, cpu]);
+    });
+  }
+});
