@@ -130,6 +130,15 @@ describe('wasm MaxPoolGrad (2×2 stride-2 pass and general pass) equals the cpu 
 });
 
 describe('wasm Transpose fast path equals the cpu backend', () => {
+  it('refuses a perm that repeats an axis (tfjs checks only the range), leaking nothing', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    const x = tf.zeros([4, 3, 3, 2]);
+    const before = tf.memory().numTensors;
+    expect(() => tf.transpose(x, [0, 1, 1, 3])).toThrow('Error in transpose: perm [0,1,1,3] must hold each axis of the rank-4 input once');
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   const cases: Array<{ label: string; shape: number[]; perm: number[]; dtype?: 'int32' }> = [
     { label: "the filter gradient's input [N,H,W,C] → [C,H,W,N]", shape: [5, 4, 3, 6], perm: [3, 1, 2, 0] },
     { label: "the filter gradient's dy [N,H,W,C] → [H,W,N,C] (contiguous blocks of C)", shape: [5, 4, 3, 20], perm: [1, 2, 0, 3] },
@@ -180,6 +189,18 @@ describe('wasm Slice (copies only the slice, from the heap) equals the cpu backe
       tf.dispose([wasm, cpu]);
     });
   }
+
+  it('refuses a slice past the input (the cpu backend\'s error) or starting before it, leaking nothing', async () => {
+    await initBackend({ backend: 'wasm', threads: 1, quiet: true });
+    const x = tf.zeros([4, 3, 3, 2]);
+    const before = tf.memory().numTensors;
+    expect(() => tf.slice(x, [5, 0, 0, 0], [1, -1, -1, -1])).toThrow('Error in slice4D: begin[0] + size[0] (6) would overflow input.shape[0] (4)');
+    expect(() => tf.slice(x, [2, 0, 0, 0], [3, 3, 3, 2])).toThrow('Error in slice4D: begin[0] + size[0] (5) would overflow input.shape[0] (4)');
+    expect(() => tf.slice(x, [5, 0, 0, 0], [-1, -1, -1, -1])).toThrow(/Error in slice4D: begin\[0\] \(5\) and size\[0\] \(-1\) must be ≥ 0/);
+    expect(() => tf.slice(x, [-1, 0, 0, 0], [2, 3, 3, 2])).toThrow(/does not support negative begin/); // tfjs's op, before the kernel
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
 
   it('never reads the whole input to the host (the stock kernel does, with readSync)', async () => {
     await initBackend({ backend: 'wasm', threads: 1, quiet: true });

@@ -17,6 +17,12 @@ export function sliceFromHeap({ inputs, backend, attrs }: WasmKernelArgs): Tenso
   const x = inputs.x as TensorInfo;
   if (x.dtype === 'string' || x.dtype === 'complex64') return null;
   const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number | number[], attrs.size as number | number[] | undefined);
+  // The CPU backend's checks, and negative begins or sizes too: this reads the heap directly, where
+  // a slice past the tensor would read other tensors' memory (the stock kernel read its own copy).
+  slice_util.assertParamsValid(x, begin, size);
+  begin.forEach((b, i) => {
+    if (b < 0 || size[i] < 0) throw new Error(`Error in slice${x.shape.length}D: begin[${i}] (${b}) and size[${i}] (${size[i]}) must be ≥ 0 for input.shape[${i}] (${x.shape[i]})`);
+  });
   const out = backend.makeOutput(size, x.dtype);
   const total = util.sizeFromShape(size);
   if (total === 0) return out;

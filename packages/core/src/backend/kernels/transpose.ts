@@ -37,6 +37,9 @@ function fastTranspose({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo |
   const x = inputs.x as TensorInfo;
   if (x.dtype !== 'float32' && x.dtype !== 'int32') return null;
   const perm = attrs.perm as number[];
+  // tfjs's op checks each entry's range but not repeats; offsets built from a repeated axis would
+  // read and write past the tensors in the shared heap.
+  if (new Set(perm).size !== perm.length) throw new Error(`Error in transpose: perm [${perm}] must hold each axis of the rank-${x.shape.length} input once`);
   const outShape = perm.map((axis) => x.shape[axis]);
   const out = backend.makeOutput(outShape, x.dtype);
   const total = util.sizeFromShape(x.shape);
