@@ -15,10 +15,21 @@ async function onBothBackends(f: () => tf.Tensor): Promise<{ wasm: tf.Tensor; cp
   return { wasm, cpu };
 }
 
-function randomTensor(shape: number[], seed: string, dtype: 'float32' | 'int32' = 'float32'): () => tf.Tensor {
+/** A maker of the same seeded tensor on whichever backend is active: uniform in [−2, 2], rounded for int32, `> 0` for bool. */
+function randomTensor(shape: number[], seed: string, dtype: 'float32' | 'int32' | 'bool' = 'float32'): () => tf.Tensor {
   const rng = createRng(seed);
   const values = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-2, 2));
+  if (dtype === 'bool') return () => tf.tidy(() => tf.greater(tf.tensor(values, shape), 0));
   return () => (dtype === 'int32' ? tf.tensor(Int32Array.from(values, Math.round), shape, 'int32') : tf.tensor(values, shape));
+}
+
+/** Expects `f` to give the same shape, dtype and values on the wasm backend as on the cpu backend. */
+async function expectSameOnBothBackends(f: () => tf.Tensor): Promise<void> {
+  const { wasm, cpu } = await onBothBackends(f);
+  expect(wasm.shape).toEqual(cpu.shape);
+  expect(wasm.dtype).toBe(cpu.dtype);
+  expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
+  tf.dispose([wasm, cpu]);
 }
 
 /** Runs `f` on the wasm backend and counts its calls of the backend's `readSync` (a copy of a whole tensor to the host). */
@@ -50,11 +61,7 @@ describe('wasm Tile fast path (broadcast-like tiles) and fallback', () => {
   for (const c of cases) {
     it(`${c.label} equals the cpu backend exactly`, async () => {
       const x = randomTensor(c.shape, c.label, c.dtype);
-      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.tile(x(), c.reps)));
-      expect(wasm.shape).toEqual(cpu.shape);
-      expect(wasm.dtype).toBe(cpu.dtype);
-      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
-      tf.dispose([wasm, cpu]);
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.tile(x(), c.reps)));
     });
   }
 });
@@ -156,11 +163,7 @@ describe('wasm Transpose fast path equals the cpu backend', () => {
   for (const c of cases) {
     it(`${c.label}`, async () => {
       const x = randomTensor(c.shape, c.label, c.dtype);
-      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.transpose(x(), c.perm)));
-      expect(wasm.shape).toEqual(cpu.shape);
-      expect(wasm.dtype).toBe(cpu.dtype);
-      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
-      tf.dispose([wasm, cpu]);
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.transpose(x(), c.perm)));
     });
   }
 });
@@ -180,13 +183,8 @@ describe('wasm Slice (copies only the slice, from the heap) equals the cpu backe
   ];
   for (const c of cases) {
     it(`${c.label}`, async () => {
-      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
-      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
-      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.slice(x(), c.begin, c.size)));
-      expect(wasm.shape).toEqual(cpu.shape);
-      expect(wasm.dtype).toBe(cpu.dtype);
-      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
-      tf.dispose([wasm, cpu]);
+      const x = randomTensor(c.shape, c.label, c.dtype);
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.slice(x(), c.begin, c.size)));
     });
   }
 
@@ -263,15 +261,10 @@ describe('wasm GatherV2 (one copy per gathered slice) equals the cpu backend', (
   ];
   for (const c of cases) {
     it(c.label, async () => {
-      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
-      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
-      const { wasm, cpu } = await onBothBackends(() =>
+      const x = randomTensor(c.shape, c.label, c.dtype);
+      await expectSameOnBothBackends(() =>
         tf.tidy(() => tf.gather(x(), tf.tensor(c.indices, c.indicesShape ?? [c.indices.length], 'int32'), c.axis, c.batchDims)),
       );
-      expect(wasm.shape).toEqual(cpu.shape);
-      expect(wasm.dtype).toBe(cpu.dtype);
-      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
-      tf.dispose([wasm, cpu]);
     });
   }
 
@@ -299,8 +292,7 @@ describe('wasm SplitV (slices that copy only themselves) equals the cpu backend'
   ];
   for (const c of cases) {
     it(c.label, async () => {
-      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
-      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
+      const x = randomTensor(c.shape, c.label, c.dtype);
       await initBackend({ backend: 'wasm', threads: 1, quiet: true });
       const wasmParts = await expectNoLeak(() => tf.tidy(() => tf.split(x(), c.split, c.axis)));
       const wasm = wasmParts.map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
@@ -337,13 +329,8 @@ describe('wasm Reverse along one axis equals the cpu backend', () => {
   ];
   for (const c of cases) {
     it(c.label, async () => {
-      const make = randomTensor(c.shape, c.label, c.dtype === 'int32' ? 'int32' : 'float32');
-      const x = () => (c.dtype === 'bool' ? tf.greater(make(), 0) : make());
-      const { wasm, cpu } = await onBothBackends(() => tf.tidy(() => tf.reverse(x(), c.dims)));
-      expect(wasm.shape).toEqual(cpu.shape);
-      expect(wasm.dtype).toBe(cpu.dtype);
-      expect(Array.from(wasm.dataSync())).toEqual(Array.from(cpu.dataSync()));
-      tf.dispose([wasm, cpu]);
+      const x = randomTensor(c.shape, c.label, c.dtype);
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.reverse(x(), c.dims)));
     });
   }
 });

@@ -2,6 +2,7 @@ import { GatherV2, util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { withFastPath } from './fast-path-kernel.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
+import { copyBlock } from './copy-block.js';
 
 /**
  * `GatherV2` for the 'wasm' backend (float32, int32 and bool values, int32 indices, `batchDims`
@@ -36,8 +37,7 @@ function gatherSlices({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo | 
     const base = o * dim * inner;
     for (let j = 0; j < count; j++, to += inner) {
       const from = base + at[j] * inner;
-      if (inner >= 16) target.set(source.subarray(from, from + inner), to);
-      else for (let k = 0; k < inner; k++) target[to + k] = source[from + k];
+      copyBlock(source, target, from, to, inner);
     }
   }
   return out;

@@ -2,6 +2,7 @@ import { Reverse, util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { withFastPath } from './fast-path-kernel.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
+import { copyBlock } from './copy-block.js';
 
 /**
  * `Reverse` along one axis for the 'wasm' backend (float32, int32, bool): the slices after the
@@ -32,8 +33,7 @@ function reverseOneAxis({ inputs, backend, attrs }: WasmKernelArgs): TensorInfo 
     for (let i = 0; i < len; i++) {
       const from = base + (len - 1 - i) * inner;
       const to = base + i * inner;
-      if (inner >= 16) target.set(source.subarray(from, from + inner), to);
-      else for (let k = 0; k < inner; k++) target[to + k] = source[from + k];
+      copyBlock(source, target, from, to, inner);
     }
   }
   return out;

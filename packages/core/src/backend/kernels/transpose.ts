@@ -3,6 +3,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { withFastPath } from './fast-path-kernel.js';
 import type { WasmKernelArgs } from './fast-path-kernel.js';
 import { transposeTiles } from './transpose-tiles.js';
+import { copyBlock } from './copy-block.js';
 
 /**
  * Drops size-1 axes and merges input axes that stay adjacent and in order in the output, so e.g.
@@ -114,12 +115,6 @@ function offsets(axes: number[], shape: number[], inStrides: number[], outStride
     }
   }
   return { inOffsets, outOffsets };
-}
-
-/** Copies `length` contiguous elements (the innermost axis stays innermost). */
-function copyBlock(source: Float32Array | Int32Array, target: Float32Array | Int32Array, from: number, to: number, length: number): void {
-  if (length >= 16) target.set(source.subarray(from, from + length), to);
-  else for (let k = 0; k < length; k++) target[to + k] = source[from + k];
 }
 
 /** Kernel config of bdst's `Transpose` for 'wasm' (float32 / int32; the stock kernel otherwise). */
