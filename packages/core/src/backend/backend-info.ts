@@ -10,6 +10,11 @@ export interface BackendInfo {
   simd?: boolean;
   /** WASM only: the number of threads XNNPACK uses (the `threads` option of `initBackend`). */
   threads?: number;
+  /**
+   * WASM only: whether the convolutions run on bdst's native AVX2 kernels (`initBackend`'s
+   * `nativeKernels`) instead of its WebAssembly SIMD ones.
+   */
+  nativeKernels?: boolean;
   /** Why this backend was chosen (e.g. `'@tensorflow/tfjs-node not installed'`, `'requested by BDST_BACKEND'`). */
   reason: string;
   /** One line for logs, e.g. `'wasm (SIMD, 1 thread): @tensorflow/tfjs-node not installed'`. */
@@ -18,7 +23,8 @@ export interface BackendInfo {
 
 /**
  * Builds the one-line description of a backend choice: the name, for WASM its build
- * (`SIMD` or `no SIMD`, and the thread count), then the reason.
+ * (`SIMD` or `no SIMD`, the thread count, and `native convolutions` with the native kernels on),
+ * then the reason.
  */
 export function describeBackend(info: Omit<BackendInfo, 'description'>): string {
   let label: string = info.name;
@@ -26,6 +32,7 @@ export function describeBackend(info: Omit<BackendInfo, 'description'>): string 
     const build: string[] = [];
     if (info.simd != null) build.push(info.simd ? 'SIMD' : 'no SIMD');
     if (info.threads != null) build.push(`${info.threads} thread${info.threads === 1 ? '' : 's'}`);
+    if (info.nativeKernels === true) build.push('native convolutions');
     if (build.length > 0) label += ` (${build.join(', ')})`;
   }
   return `${label}: ${info.reason}`;

@@ -6,6 +6,7 @@ import { describeBackend } from './backend-info.js';
 import type { BackendInfo } from './backend-info.js';
 import { parseBackendChoice } from './backend-name.js';
 import type { BackendChoice, BackendName } from './backend-name.js';
+import { resolveNativeKernels, useNativeConvolutionKernels } from './native-convolution-kernels.js';
 import { loadNativeTensorflow } from './native-tensorflow.js';
 import type { NativeTensorflowPackage } from './native-tensorflow.js';
 import { configureWasmBinaryLocation } from './wasm-binary-location.js';
@@ -34,6 +35,18 @@ export interface InitBackendOptions {
    * initialized wasm backend needs it to hold no tensors.
    */
   threads?: WasmThreadsChoice;
+  /**
+   * WASM only: run the convolutions (forward, input gradient, filter gradient) on bdst's native
+   * x86-64 kernels (AVX2 with fused multiply-adds, `packages/core/native`) instead of its
+   * WebAssembly SIMD ones, on the same WASM memory: 2–3× faster convolutions where the CPU has
+   * AVX2 and FMA (`bench/README.md`). The addon is built when @bdst/core is installed, where a C
+   * compiler, make, python3 and Node's headers are present (`npm run build:native -w @bdst/core`
+   * builds it again). Off by default: a fused multiply-add rounds once where the WASM kernels
+   * round twice, so results differ from the WASM kernels' in the last bits and depend on the CPU
+   * (they stay bit-identical run to run on one machine). When absent, the `BDST_NATIVE_KERNELS`
+   * environment variable (`1` or `0`) is used, else false. Ignored by the other backends.
+   */
+  nativeKernels?: boolean;
   /** Do not log the one-line description. Default false. */
   quiet?: boolean;
   /** Where the description line goes. Default `console.error` (stderr). */
@@ -91,18 +104,38 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendInfo>
   }
 
   const threads = resolveWasmThreads(options.threads);
+  const native = resolveNativeKernels(options.nativeKernels);
   const sameThreads = active?.info.name !== 'wasm' || threads === active.threads;
   if (active != null && tf.getBackend() === active.info.tfjsBackend && (choice === active.choice || choice === 'auto') && sameThreads) {
-    return active.info;
+    if (active.info.name !== 'wasm' || active.info.nativeKernels === native) return active.info;
+    useNativeConvolutionKernels(native);
+    active = { ...active, info: withNativeKernels(active.info, native) };
+    return logged(active.info, options, log);
   }
 
-  const info = choice === 'auto' ? await selectAutomatically(threads) : await selectForced(choice, source, threads);
+  let info = choice === 'auto' ? await selectAutomatically(threads) : await selectForced(choice, source, threads);
+  if (info.name === 'wasm') {
+    useNativeConvolutionKernels(native);
+    info = withNativeKernels(info, native);
+  } else useNativeConvolutionKernels(false);
   active = { choice, threads, info };
+  return logged(info, options, log);
+}
+
+/** Logs `info`'s description once per process unless `quiet`; returns `info`. */
+function logged(info: BackendInfo, options: InitBackendOptions, log: (line: string) => void): BackendInfo {
   if (!options.quiet && !loggedDescriptions.has(info.description)) {
     loggedDescriptions.add(info.description);
     log(info.description);
   }
   return info;
+}
+
+/** `info` (a WASM backend's) with `nativeKernels` set and its description redone. */
+function withNativeKernels(info: BackendInfo, nativeKernels: boolean): BackendInfo {
+  const { description: _, ...base } = info;
+  const next = { ...base, nativeKernels };
+  return { ...next, description: describeBackend(next) };
 }
 
 function requestedChoice(options: InitBackendOptions): { choice: BackendChoice; source: string } {

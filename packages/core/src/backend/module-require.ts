@@ -1,13 +1,15 @@
 import { createRequire } from 'node:module';
+import { isAbsolute } from 'node:path';
 
 /**
  * A CommonJS `require` anchored at this module, used to resolve installed packages (the WASM
  * binaries' folder, whether an optional native package is installed). Works both from the ESM
  * build (through `import.meta.url`) and from the CJS build (through `__filename`, where
- * `import.meta` is empty).
+ * `import.meta` is empty). A `__filename` that is not a path (`'[worker eval]'` in a replica
+ * worker started from bdst's sources) is skipped.
  */
 export function moduleRequire(): NodeRequire {
-  if (typeof __filename === 'string' && __filename.length > 0) return createRequire(__filename);
+  if (typeof __filename === 'string' && isAbsolute(__filename)) return createRequire(__filename);
   return createRequire(import.meta.url);
 }
 

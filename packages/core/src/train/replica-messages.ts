@@ -19,6 +19,8 @@ export interface ReplicaInit {
   topology: object;
   /** The tfjs backend the main thread trains on; the worker uses the same, single-threaded. */
   backend: 'wasm' | 'cpu';
+  /** Whether the main thread's WASM convolutions run on bdst's native kernels; the worker's do too. */
+  nativeKernels: boolean;
 }
 
 /** Main → worker: compute the loss and gradients of one shard with these weights. */

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ReplicaGradients, ReplicaProbabilities, ReplicaReady, ReplicaReply, ReplicaRequest } from './replica-messages.js';
+import { nativeConvolutionKernelsEnabled } from '../backend/native-convolution-kernels.js';
 import { checkBatchForModel } from './batch-check.js';
 import { replicasOnBackend } from './replica-count.js';
 import { replicaWorkerEntry, type ReplicaWorkerEntry } from './replica-worker-entry.js';
@@ -145,7 +146,7 @@ export class ReplicaPool {
       let entry: ReplicaWorkerEntry | null = null;
       for (let r = 1; r < replicas; r++) workers.push(unpark(backend as 'wasm' | 'cpu', r) ?? spawn((entry ??= replicaWorkerEntry()), r, backend as 'wasm' | 'cpu'));
       const topology = model.toJSON(null, false) as object;
-      const init: ReplicaRequest = { type: 'init', topology, backend: backend as 'wasm' | 'cpu' };
+      const init: ReplicaRequest = { type: 'init', topology, backend: backend as 'wasm' | 'cpu', nativeKernels: backend === 'wasm' && nativeConvolutionKernelsEnabled() };
       const readies = await Promise.all(workers.map((w) => request(w, init, [])));
       const shapes = model.weights.map((w) => w.shape.join('×')).join(', ');
       readies.forEach((ready, i) => {

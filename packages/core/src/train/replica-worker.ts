@@ -43,7 +43,7 @@ port.on('message', (request: ReplicaRequest) => {
 });
 
 async function init(request: ReplicaInit): Promise<ReplicaReply> {
-  await initBackend({ backend: request.backend, threads: 1, quiet: true });
+  await initBackend({ backend: request.backend, threads: 1, quiet: true, nativeKernels: request.nativeKernels });
   model?.dispose();
   model = await tfl.models.modelFromJSON({ modelTopology: withZeroInitializers(request.topology) } as Parameters<typeof tfl.models.modelFromJSON>[0]);
   return { type: 'ready', weightShapes: model.weights.map((w) => w.shape.map(Number)), trainable: model.trainableWeights.length };

@@ -32,6 +32,7 @@ describe('initBackend', () => {
         tfjsBackend: 'wasm',
         simd: true,
         threads: 1,
+        nativeKernels: false, // opt-in
         reason: '@tensorflow/tfjs-node not installed',
         description: 'wasm (SIMD, 1 thread): @tensorflow/tfjs-node not installed',
       });

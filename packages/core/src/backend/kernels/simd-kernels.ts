@@ -1,4 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { loadNativeConvolutionKernels, nativeConvolutionKernelsEnabled } from '../native-convolution-kernels.js';
 import { SIMD_KERNELS_SHARED_MEMORY_WASM_BASE64, SIMD_KERNELS_WASM_BASE64 } from './simd-kernels-wasm.js';
 
 /** The exports of bdst's SIMD kernel module (packages/core/kernels/*.c); pointers are byte offsets in the backend's memory. */
@@ -59,8 +60,11 @@ interface WasmInternals {
 
 /** The compiled modules, by memory kind. */
 const compiled = new Map<boolean, object>();
-/** The instance for each backend, with the memory it was made on (null kernels: no memory found). */
-const instances = new WeakMap<BackendWasm, { memory: WasmMemory | undefined; kernels: SimdKernels | null }>();
+/**
+ * The instance for each backend, with the memory it was made on (null kernels: no memory found),
+ * and the same exports with the convolutions on the native kernels (made on first use).
+ */
+const instances = new WeakMap<BackendWasm, { memory: WasmMemory | undefined; kernels: SimdKernels | null; native?: SimdKernels }>();
 
 /**
  * bdst's SIMD kernels instantiated on `backend`'s WebAssembly memory, which they import, so they
@@ -69,12 +73,19 @@ const instances = new WeakMap<BackendWasm, { memory: WasmMemory | undefined; ker
  * run on the calling thread either way, so results do not depend on the thread count). Made
  * again if the backend's module (and memory) was replaced, e.g. by a change of thread count.
  * Null if this tfjs build exposes no memory.
+ *
+ * With the native kernels on (`initBackend({ nativeKernels: true })`), `convolution`,
+ * `input_gradient_s1`, `filter_gradient` and the packings `pack_filter_by_output` and
+ * `pack_filter` run bdst's native x86-64 code on the same memory
+ * instead ({@link NativeConvolutionKernels}); the memory's current buffer is passed on every call,
+ * since a grown memory has a new one. Only on a plain memory: the threaded build's shared memory
+ * keeps the WASM kernels.
  */
 export function simdKernels(backend: BackendWasm): SimdKernels | null {
   const { wasm } = backend as unknown as WasmInternals;
   const memory = wasm.asm?.memory ?? wasm.wasmMemory;
   const cached = instances.get(backend);
-  if (cached !== undefined && cached.memory === memory) return cached.kernels;
+  if (cached !== undefined && cached.memory === memory) return nativeConvolutionKernelsEnabled() ? withNativeConvolutions(cached) : cached.kernels;
   let kernels: SimdKernels | null = null;
   if (memory instanceof webAssembly.Memory) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
@@ -85,6 +96,29 @@ export function simdKernels(backend: BackendWasm): SimdKernels | null {
     }
     kernels = new webAssembly.Instance(module, { env: { memory } }).exports as SimdKernels;
   }
-  instances.set(backend, { memory, kernels });
-  return kernels;
+  const entry = { memory, kernels };
+  instances.set(backend, entry);
+  return nativeConvolutionKernelsEnabled() ? withNativeConvolutions(entry) : kernels;
+}
+
+/**
+ * `entry`'s kernels with the three convolution kernels and the two filter packings they read on
+ * the native addon (plain memory only).
+ */
+function withNativeConvolutions(entry: { memory: WasmMemory | undefined; kernels: SimdKernels | null; native?: SimdKernels }): SimdKernels | null {
+  const { memory, kernels } = entry;
+  if (kernels === null || memory === undefined || memory.buffer instanceof SharedArrayBuffer) return kernels;
+  if (entry.native !== undefined) return entry.native;
+  const load = loadNativeConvolutionKernels();
+  if (!load.loaded) return kernels; // useNativeConvolutionKernels(true) already refused to turn them on
+  const native = load.kernels;
+  entry.native = {
+    ...kernels,
+    pack_filter_by_output: (...args) => native.pack_filter_by_output(memory.buffer as ArrayBuffer, ...args),
+    pack_filter: (...args) => native.pack_filter(memory.buffer as ArrayBuffer, ...args),
+    convolution: (...args) => native.convolution(memory.buffer as ArrayBuffer, ...args),
+    input_gradient_s1: (...args) => native.input_gradient_s1(memory.buffer as ArrayBuffer, ...args),
+    filter_gradient: (...args) => native.filter_gradient(memory.buffer as ArrayBuffer, ...args),
+  };
+  return entry.native;
 }
