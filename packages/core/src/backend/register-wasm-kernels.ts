@@ -38,7 +38,10 @@
  *   gradient) that tfjs-layers' `BatchNormalization` uses on 'wasm' (`fused-batch-norm.ts`), their
  *   passes over the activations in SIMD;
  * - `BdstSgdMomentumUpdate` (new): `SgdMomentum`'s whole update of one variable in one SIMD pass,
- *   bit-identical to the six tfjs ops it replaces.
+ *   bit-identical to the six tfjs ops it replaces;
+ * - the gradient of `Mean` (for every backend: gradients are registered by kernel name only):
+ *   `dy / n` broadcast, bit-identical to tfjs's `dy · ones / n` without building the ones tensor
+ *   on the host (`mean-gradient.ts`).
  *
  * Importing it twice (e.g. from an ESM and a CJS copy) is harmless: a kernel already registered
  * under a name is replaced without a warning. `initBackend()` imports this module.
@@ -46,6 +49,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { installFusedBatchNorm } from './fused-batch-norm.js';
+import { installMeanGradient } from './mean-gradient.js';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DConfig, fusedConv2DConfig } from './kernels/conv2d.js';
 import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js';
@@ -102,3 +106,4 @@ for (const config of wasmTrainingKernels) {
 }
 
 installFusedBatchNorm();
+installMeanGradient();
