@@ -4,66 +4,91 @@
 //   V_LOAD(p), V_STORE(p, v), V_BCAST(p), V_FMA(a, b, c) = a * b + c (one rounding), V_ZERO(), V_RELU(v)
 //   KERNEL(name)          the name with the instruction set's suffix
 //   TARGET                the function attribute that enables the instruction set
-// Tiles are 4 pixels (or input channels) x 2 panels of LANES channels in eight named accumulators
-// a00, a01 ... a30, a31 (named, not an array: GCC kept an array that a helper took the address of
-// in memory and stored it back on every iteration), or x 1 panel at the channels' end.
+//   MAX_PANELS            the widest tile in panels: 4 with AVX-512's 32 registers, 2 with AVX2's 16
+// Tiles are 4 pixels (or input channels) x PANELS panels of LANES channels (PANELS 4, 2 or 1, a
+// constant after inlining; the channels' end takes the narrower ones) in named accumulators
+// a00 ... a03 (pixel 0, panels 0-3) ... a30 ... a33 (named, not an array: GCC kept an array that a
+// helper took the address of in memory and stored it back on every iteration). Every output
+// value sums its terms in the same order whatever the tile, so the tile width does not change
+// the bits.
+
+// Adds to pixel row Q's accumulators (aQ0 ... aQ3) the product of S with the weights V0 ... V3.
+#define ROW_FMA(PANELS, S, Q)                          \
+  do {                                                 \
+    a##Q##0 = V_FMA(S, v0, a##Q##0);                   \
+    if ((PANELS) >= 2) a##Q##1 = V_FMA(S, v1, a##Q##1); \
+    if ((PANELS) == 4) {                               \
+      a##Q##2 = V_FMA(S, v2, a##Q##2);                 \
+      a##Q##3 = V_FMA(S, v3, a##Q##3);                 \
+    }                                                  \
+  } while (0)
+
+// Loads the LANES weights of each of the tile's panels at W + LANES * k, panels PANEL floats apart.
+#define LOAD_PANELS(PANELS, W, PANEL)                                                    \
+  const VEC v0 = V_LOAD((W) + LANES * k);                                               \
+  const VEC v1 = (PANELS) >= 2 ? V_LOAD((W) + (PANEL) + LANES * k) : v0;                \
+  const VEC v2 = (PANELS) == 4 ? V_LOAD((W) + 2 * (PANEL) + LANES * k) : v0;            \
+  const VEC v3 = (PANELS) == 4 ? V_LOAD((W) + 3 * (PANEL) + LANES * k) : v0;
 
 // Adds, for k < K, pixel q's value P[q * STEP + k] times the LANES weights of each panel at
-// W0 / W1 + LANES * k (PANELS 1 or 2, a constant after inlining).
-#define TILE_ACCUMULATE(PANELS, K, W0, W1, P, STEP)                                      \
+// W + p * PANEL + LANES * k.
+#define TILE_ACCUMULATE(PANELS, K, W, PANEL, P, STEP)                                    \
   for (int k = 0; k < (K); k++) {                                                       \
-    const VEC v0 = V_LOAD((W0) + LANES * k);                                            \
-    const VEC v1 = (PANELS) == 2 ? V_LOAD((W1) + LANES * k) : v0;                       \
+    LOAD_PANELS(PANELS, W, PANEL)                                                       \
     const VEC s0 = V_BCAST((P) + k), s1 = V_BCAST((P) + (STEP) + k);                    \
     const VEC s2 = V_BCAST((P) + 2 * (STEP) + k), s3 = V_BCAST((P) + 3 * (STEP) + k);   \
-    a00 = V_FMA(s0, v0, a00);                                                           \
-    a10 = V_FMA(s1, v0, a10);                                                           \
-    a20 = V_FMA(s2, v0, a20);                                                           \
-    a30 = V_FMA(s3, v0, a30);                                                           \
-    if ((PANELS) == 2) {                                                                \
-      a01 = V_FMA(s0, v1, a01);                                                         \
-      a11 = V_FMA(s1, v1, a11);                                                         \
-      a21 = V_FMA(s2, v1, a21);                                                         \
-      a31 = V_FMA(s3, v1, a31);                                                         \
-    }                                                                                   \
+    ROW_FMA(PANELS, s0, 0);                                                             \
+    ROW_FMA(PANELS, s1, 1);                                                             \
+    ROW_FMA(PANELS, s2, 2);                                                             \
+    ROW_FMA(PANELS, s3, 3);                                                             \
   }
 
-// The same for one pixel (the tile's edge), into accumulators A0, A1.
-#define PIXEL_ACCUMULATE(PANELS, K, W0, W1, P, A0, A1)                                   \
+// The same for one pixel Q of the tile (its edge).
+#define PIXEL_ACCUMULATE(PANELS, K, W, PANEL, P, Q)                                      \
   for (int k = 0; k < (K); k++) {                                                       \
+    LOAD_PANELS(PANELS, W, PANEL)                                                       \
     const VEC s = V_BCAST((P) + k);                                                     \
-    A0 = V_FMA(s, V_LOAD((W0) + LANES * k), A0);                                        \
-    if ((PANELS) == 2) A1 = V_FMA(s, V_LOAD((W1) + LANES * k), A1);                     \
+    ROW_FMA(PANELS, s, Q);                                                              \
   }
 
 // The edge path: each of the first COUNT pixels, at FIRST + q * STEP, if inside [0, LIMIT).
-#define EDGE_PIXELS(PANELS, COUNT, FIRST, STEP, LIMIT, K, W0, W1, ROW, PIXEL_STRIDE)                                                     \
-  do {                                                                                                                                  \
-    const int c0 = (FIRST);                                                                                                             \
-    if ((COUNT) > 0 && c0 >= 0 && c0 < (LIMIT)) PIXEL_ACCUMULATE(PANELS, K, W0, W1, (ROW) + (int64_t)c0 * (PIXEL_STRIDE), a00, a01)     \
-    if ((COUNT) > 1 && c0 + (STEP) >= 0 && c0 + (STEP) < (LIMIT))                                                                       \
-      PIXEL_ACCUMULATE(PANELS, K, W0, W1, (ROW) + (int64_t)(c0 + (STEP)) * (PIXEL_STRIDE), a10, a11)                                    \
-    if ((COUNT) > 2 && c0 + 2 * (STEP) >= 0 && c0 + 2 * (STEP) < (LIMIT))                                                               \
-      PIXEL_ACCUMULATE(PANELS, K, W0, W1, (ROW) + (int64_t)(c0 + 2 * (STEP)) * (PIXEL_STRIDE), a20, a21)                                \
-    if ((COUNT) > 3 && c0 + 3 * (STEP) >= 0 && c0 + 3 * (STEP) < (LIMIT))                                                               \
-      PIXEL_ACCUMULATE(PANELS, K, W0, W1, (ROW) + (int64_t)(c0 + 3 * (STEP)) * (PIXEL_STRIDE), a30, a31)                                \
+#define EDGE_PIXELS(PANELS, COUNT, FIRST, STEP, LIMIT, K, W, PANEL, ROW, PIXEL_STRIDE)                                               \
+  do {                                                                                                                              \
+    const int c0 = (FIRST);                                                                                                         \
+    if ((COUNT) > 0 && c0 >= 0 && c0 < (LIMIT)) PIXEL_ACCUMULATE(PANELS, K, W, PANEL, (ROW) + (int64_t)c0 * (PIXEL_STRIDE), 0)     \
+    if ((COUNT) > 1 && c0 + (STEP) >= 0 && c0 + (STEP) < (LIMIT))                                                                   \
+      PIXEL_ACCUMULATE(PANELS, K, W, PANEL, (ROW) + (int64_t)(c0 + (STEP)) * (PIXEL_STRIDE), 1)                                     \
+    if ((COUNT) > 2 && c0 + 2 * (STEP) >= 0 && c0 + 2 * (STEP) < (LIMIT))                                                           \
+      PIXEL_ACCUMULATE(PANELS, K, W, PANEL, (ROW) + (int64_t)(c0 + 2 * (STEP)) * (PIXEL_STRIDE), 2)                                 \
+    if ((COUNT) > 3 && c0 + 3 * (STEP) >= 0 && c0 + 3 * (STEP) < (LIMIT))                                                           \
+      PIXEL_ACCUMULATE(PANELS, K, W, PANEL, (ROW) + (int64_t)(c0 + 3 * (STEP)) * (PIXEL_STRIDE), 3)                                 \
+  } while (0)
+
+// Stores pixel row Q of the tile at OUT through ACT.
+#define ROW_STORE(PANELS, OUT, Q, ACT)                                      \
+  do {                                                                     \
+    V_STORE((OUT), ACT(a##Q##0));                                          \
+    if ((PANELS) >= 2) V_STORE((OUT) + LANES, ACT(a##Q##1));               \
+    if ((PANELS) == 4) {                                                   \
+      V_STORE((OUT) + 2 * LANES, ACT(a##Q##2));                            \
+      V_STORE((OUT) + 3 * LANES, ACT(a##Q##3));                            \
+    }                                                                      \
   } while (0)
 
 // Stores the first COUNT pixels of the tile at OUT, pixels STRIDE floats apart, through ACT.
-#define TILE_STORE(PANELS, OUT, STRIDE, COUNT, ACT)                                                                         \
-  do {                                                                                                                     \
-    V_STORE((OUT), ACT(a00));                                                                                              \
-    if ((PANELS) == 2) V_STORE((OUT) + LANES, ACT(a01));                                                                   \
-    if ((COUNT) > 1) { V_STORE((OUT) + (STRIDE), ACT(a10)); if ((PANELS) == 2) V_STORE((OUT) + (STRIDE) + LANES, ACT(a11)); } \
-    if ((COUNT) > 2) {                                                                                                     \
-      V_STORE((OUT) + 2 * (int64_t)(STRIDE), ACT(a20));                                                                    \
-      if ((PANELS) == 2) V_STORE((OUT) + 2 * (int64_t)(STRIDE) + LANES, ACT(a21));                                         \
-    }                                                                                                                      \
-    if ((COUNT) > 3) {                                                                                                     \
-      V_STORE((OUT) + 3 * (int64_t)(STRIDE), ACT(a30));                                                                    \
-      if ((PANELS) == 2) V_STORE((OUT) + 3 * (int64_t)(STRIDE) + LANES, ACT(a31));                                         \
-    }                                                                                                                      \
+#define TILE_STORE(PANELS, OUT, STRIDE, COUNT, ACT)                                 \
+  do {                                                                             \
+    ROW_STORE(PANELS, (OUT), 0, ACT);                                              \
+    if ((COUNT) > 1) ROW_STORE(PANELS, (OUT) + (STRIDE), 1, ACT);                  \
+    if ((COUNT) > 2) ROW_STORE(PANELS, (OUT) + 2 * (int64_t)(STRIDE), 2, ACT);     \
+    if ((COUNT) > 3) ROW_STORE(PANELS, (OUT) + 3 * (int64_t)(STRIDE), 3, ACT);     \
   } while (0)
+
+// Declares the tile's accumulators, every one INIT0 (panel 0) ... INIT3 (panel 3).
+#define TILE_ACCUMULATORS(INIT0, INIT1, INIT2, INIT3)                                          \
+  VEC a00 = (INIT0), a01 = (INIT1), a02 = (INIT2), a03 = (INIT3);                              \
+  VEC a10 = a00, a11 = a01, a12 = a02, a13 = a03, a20 = a00, a21 = a01, a22 = a02, a23 = a03;  \
+  VEC a30 = a00, a31 = a01, a32 = a02, a33 = a03
 
 #define NO_ACTIVATION(v) (v)
 
@@ -87,22 +112,21 @@ TARGET INLINE void KERNEL(convolution_tile)(int panels, const float* x, const fl
                                             int ow, int count, int co, int H, int W, int Ci, int Co, int KH, int KW, int sh, int sw,
                                             int top, int left, int relu) {
   const int taps = KH * KW;
-  VEC a00 = bias ? V_LOAD(bias + co) : V_ZERO();
-  VEC a01 = bias && panels == 2 ? V_LOAD(bias + co + LANES) : V_ZERO();
-  VEC a10 = a00, a11 = a01, a20 = a00, a21 = a01, a30 = a00, a31 = a01;
+  TILE_ACCUMULATORS(bias ? V_LOAD(bias + co) : V_ZERO(), bias && panels >= 2 ? V_LOAD(bias + co + LANES) : V_ZERO(),
+                    bias && panels == 4 ? V_LOAD(bias + co + 2 * LANES) : V_ZERO(), bias && panels == 4 ? V_LOAD(bias + co + 3 * LANES) : V_ZERO());
+  const int64_t panel = (int64_t)taps * Ci * LANES;
   for (int kh = 0; kh < KH; kh++) {
     const int ih = oh * sh + kh - top;
     if (ih < 0 || ih >= H) continue;
     const float* xRow = x + ((int64_t)(n * H + ih) * W) * Ci;
     for (int kw = 0; kw < KW; kw++) {
       const int iw = ow * sw + kw - left;
-      const float* w0 = wP + ((int64_t)(co / LANES) * taps + kh * KW + kw) * Ci * LANES;
-      const float* w1 = w0 + (int64_t)taps * Ci * LANES;
+      const float* w = wP + ((int64_t)(co / LANES) * taps + kh * KW + kw) * Ci * LANES;
       if (count == 4 && iw >= 0 && iw + 3 * sw < W) {
         const float* p = xRow + (int64_t)iw * Ci;
-        TILE_ACCUMULATE(panels, Ci, w0, w1, p, sw * Ci)
+        TILE_ACCUMULATE(panels, Ci, w, panel, p, sw * Ci)
       } else {
-        EDGE_PIXELS(panels, count, iw, sw, W, Ci, w0, w1, xRow, Ci);
+        EDGE_PIXELS(panels, count, iw, sw, W, Ci, w, panel, xRow, Ci);
       }
     }
   }
@@ -119,6 +143,9 @@ TARGET static void KERNEL(convolution)(const float* x, const float* wP, const fl
         const int count = OW - ow < 4 ? OW - ow : 4;
         float* out = yRow + (int64_t)ow * Co;
         int co = 0;
+        if (MAX_PANELS == 4)
+          for (; co + 4 * LANES <= Co; co += 4 * LANES)
+            KERNEL(convolution_tile)(4, x, wP, bias, out + co, n, oh, ow, count, co, H, W, Ci, Co, KH, KW, sh, sw, top, left, relu);
         for (; co + 2 * LANES <= Co; co += 2 * LANES)
           KERNEL(convolution_tile)(2, x, wP, bias, out + co, n, oh, ow, count, co, H, W, Ci, Co, KH, KW, sh, sw, top, left, relu);
         if (co < Co) KERNEL(convolution_tile)(1, x, wP, bias, out + co, n, oh, ow, count, co, H, W, Ci, Co, KH, KW, sh, sw, top, left, relu);
@@ -132,20 +159,20 @@ TARGET static void KERNEL(convolution)(const float* x, const float* wP, const fl
 
 TARGET INLINE void KERNEL(input_gradient_tile)(int panels, const float* dy, const float* wP, float* out, int n, int ih, int iw, int count,
                                                int ci, int Ci, int OH, int OW, int Co, int KH, int KW, int top, int left) {
-  VEC a00 = V_ZERO(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+  TILE_ACCUMULATORS(V_ZERO(), V_ZERO(), V_ZERO(), V_ZERO());
+  const int64_t panel = (int64_t)KH * KW * Co * LANES;
   for (int kh = 0; kh < KH; kh++) {
     const int oh = ih + top - kh;
     if (oh < 0 || oh >= OH) continue;
     const float* dyRow = dy + ((int64_t)(n * OH + oh) * OW) * Co;
     for (int kw = 0; kw < KW; kw++) {
       const int ow = iw + left - kw;
-      const float* w0 = wP + (((int64_t)(ci / LANES) * KH + kh) * KW + kw) * Co * LANES;
-      const float* w1 = w0 + (int64_t)KH * KW * Co * LANES;
+      const float* w = wP + (((int64_t)(ci / LANES) * KH + kh) * KW + kw) * Co * LANES;
       if (count == 4 && ow >= 0 && ow + 3 < OW) {
         const float* p = dyRow + (int64_t)ow * Co;
-        TILE_ACCUMULATE(panels, Co, w0, w1, p, Co)
+        TILE_ACCUMULATE(panels, Co, w, panel, p, Co)
       } else {
-        EDGE_PIXELS(panels, count, ow, 1, OW, Co, w0, w1, dyRow, Co);
+        EDGE_PIXELS(panels, count, ow, 1, OW, Co, w, panel, dyRow, Co);
       }
     }
   }
@@ -161,6 +188,9 @@ TARGET static void KERNEL(input_gradient_s1)(const float* dy, const float* wP, f
         const int count = W - iw < 4 ? W - iw : 4;
         float* out = dxRow + (int64_t)iw * Ci;
         int ci = 0;
+        if (MAX_PANELS == 4)
+          for (; ci + 4 * LANES <= Ci; ci += 4 * LANES)
+            KERNEL(input_gradient_tile)(4, dy, wP, out + ci, n, ih, iw, count, ci, Ci, OH, OW, Co, KH, KW, top, left);
         for (; ci + 2 * LANES <= Ci; ci += 2 * LANES)
           KERNEL(input_gradient_tile)(2, dy, wP, out + ci, n, ih, iw, count, ci, Ci, OH, OW, Co, KH, KW, top, left);
         if (ci < Ci) KERNEL(input_gradient_tile)(1, dy, wP, out + ci, n, ih, iw, count, ci, Ci, OH, OW, Co, KH, KW, top, left);
@@ -172,37 +202,38 @@ TARGET static void KERNEL(input_gradient_s1)(const float* dy, const float* wP, f
 // Filter gradient: dw[kh][kw][ci][co] = sum over n, oh, ow of
 // x[n][oh*sh + kh - top][ow*sw + kw - left][ci] * dy[n][oh][ow][co]. Co % LANES == 0, any Ci.
 
-// ROWS (1 to 4) input channels x PANELS panels of output channels of one tap, accumulated into d
-// over output columns [ow0, ow1) of one output row.
+// ROWS (1 to 4) input channels x PANELS (1, 2 or 4) panels of output channels of one tap,
+// accumulated into d over output columns [ow0, ow1) of one output row.
 TARGET INLINE void KERNEL(filter_gradient_tile)(int rows, int panels, float* d, const float* dyRow, const float* xRow, int Co, int Ci,
                                                 int sw, int kw, int left, int ow0, int ow1) {
   const VEC zero = V_ZERO();
-  VEC a00 = V_LOAD(d), a01 = panels == 2 ? V_LOAD(d + LANES) : zero;
-  VEC a10 = rows > 1 ? V_LOAD(d + Co) : zero, a11 = rows > 1 && panels == 2 ? V_LOAD(d + Co + LANES) : zero;
-  VEC a20 = rows > 2 ? V_LOAD(d + 2 * Co) : zero, a21 = rows > 2 && panels == 2 ? V_LOAD(d + 2 * Co + LANES) : zero;
-  VEC a30 = rows > 3 ? V_LOAD(d + 3 * Co) : zero, a31 = rows > 3 && panels == 2 ? V_LOAD(d + 3 * Co + LANES) : zero;
+  // Row R, panel P of the tile, as d holds it (zero outside the tile: never stored).
+#define TILE_START(R, P) ((R) < rows && (P) < panels ? V_LOAD(d + (R) * (int64_t)Co + (P) * LANES) : zero)
+  VEC a00 = TILE_START(0, 0), a01 = TILE_START(0, 1), a02 = TILE_START(0, 2), a03 = TILE_START(0, 3);
+  VEC a10 = TILE_START(1, 0), a11 = TILE_START(1, 1), a12 = TILE_START(1, 2), a13 = TILE_START(1, 3);
+  VEC a20 = TILE_START(2, 0), a21 = TILE_START(2, 1), a22 = TILE_START(2, 2), a23 = TILE_START(2, 3);
+  VEC a30 = TILE_START(3, 0), a31 = TILE_START(3, 1), a32 = TILE_START(3, 2), a33 = TILE_START(3, 3);
+#undef TILE_START
   for (int ow = ow0; ow < ow1; ow++) {
     const float* g = dyRow + (int64_t)ow * Co;
     const float* xp = xRow + (int64_t)(ow * sw + kw - left) * Ci;
-    const VEC g0 = V_LOAD(g);
-    const VEC g1 = panels == 2 ? V_LOAD(g + LANES) : g0;
+    const VEC v0 = V_LOAD(g);
+    const VEC v1 = panels >= 2 ? V_LOAD(g + LANES) : v0;
+    const VEC v2 = panels == 4 ? V_LOAD(g + 2 * LANES) : v0;
+    const VEC v3 = panels == 4 ? V_LOAD(g + 3 * LANES) : v0;
     const VEC s0 = V_BCAST(xp);
-    a00 = V_FMA(s0, g0, a00);
-    if (panels == 2) a01 = V_FMA(s0, g1, a01);
+    ROW_FMA(panels, s0, 0);
     if (rows > 1) {
       const VEC s1 = V_BCAST(xp + 1);
-      a10 = V_FMA(s1, g0, a10);
-      if (panels == 2) a11 = V_FMA(s1, g1, a11);
+      ROW_FMA(panels, s1, 1);
     }
     if (rows > 2) {
       const VEC s2 = V_BCAST(xp + 2);
-      a20 = V_FMA(s2, g0, a20);
-      if (panels == 2) a21 = V_FMA(s2, g1, a21);
+      ROW_FMA(panels, s2, 2);
     }
     if (rows > 3) {
       const VEC s3 = V_BCAST(xp + 3);
-      a30 = V_FMA(s3, g0, a30);
-      if (panels == 2) a31 = V_FMA(s3, g1, a31);
+      ROW_FMA(panels, s3, 3);
     }
   }
   TILE_STORE(panels, d, Co, rows, NO_ACTIVATION);
@@ -211,6 +242,8 @@ TARGET INLINE void KERNEL(filter_gradient_tile)(int rows, int panels, float* d, 
 TARGET INLINE void KERNEL(filter_gradient_rows)(int rows, float* d, const float* dyRow, const float* xRow, int Co, int Ci, int sw, int kw,
                                                 int left, int ow0, int ow1) {
   int co = 0;
+  if (MAX_PANELS == 4)
+    for (; co + 4 * LANES <= Co; co += 4 * LANES) KERNEL(filter_gradient_tile)(rows, 4, d + co, dyRow + co, xRow, Co, Ci, sw, kw, left, ow0, ow1);
   for (; co + 2 * LANES <= Co; co += 2 * LANES) KERNEL(filter_gradient_tile)(rows, 2, d + co, dyRow + co, xRow, Co, Ci, sw, kw, left, ow0, ow1);
   if (co < Co) KERNEL(filter_gradient_tile)(rows, 1, d + co, dyRow + co, xRow, Co, Ci, sw, kw, left, ow0, ow1);
 }
@@ -244,8 +277,12 @@ TARGET static void KERNEL(filter_gradient)(const float* x, const float* dy, floa
     }
 }
 
+#undef ROW_FMA
+#undef LOAD_PANELS
 #undef TILE_ACCUMULATE
 #undef PIXEL_ACCUMULATE
 #undef EDGE_PIXELS
+#undef ROW_STORE
 #undef TILE_STORE
+#undef TILE_ACCUMULATORS
 #undef NO_ACTIVATION

@@ -50,6 +50,7 @@ __attribute__((target("avx512f"))) INLINE __m512 relu_avx512(__m512 v) {
 #define V_RELU(v) relu_avx2(v)
 #define KERNEL(name) name##_avx2
 #define TARGET __attribute__((target("avx2,fma")))
+#define MAX_PANELS 2
 #include "convolution-kernels-body.h"
 #undef VEC
 #undef LANES
@@ -61,6 +62,7 @@ __attribute__((target("avx512f"))) INLINE __m512 relu_avx512(__m512 v) {
 #undef V_RELU
 #undef KERNEL
 #undef TARGET
+#undef MAX_PANELS
 
 // AVX-512F: 16 lanes.
 #define VEC __m512
@@ -73,6 +75,7 @@ __attribute__((target("avx512f"))) INLINE __m512 relu_avx512(__m512 v) {
 #define V_RELU(v) relu_avx512(v)
 #define KERNEL(name) name##_avx512
 #define TARGET __attribute__((target("avx512f")))
+#define MAX_PANELS 4
 #include "convolution-kernels-body.h"
 
 // The instruction set the kernels use: the best this CPU has, or one chosen by

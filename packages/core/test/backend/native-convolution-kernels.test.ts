@@ -24,9 +24,10 @@ interface Case {
 }
 
 /**
- * Shapes that take every path of the kernels: 2 panels and 1 panel of channels (Co or Ci of 8, 16,
- * 24, 32, 48: multiples of 16 take AVX-512's 16-wide panels, the others 8-wide ones), full
- * 4-pixel tiles and edges, strides, uneven and over-wide padding, 1, 3 and 5 input channels.
+ * Shapes that take every path of the kernels: tiles of 4, 2 and 1 panels of channels (Co or Ci of
+ * 8 to 128: multiples of 16 take AVX-512's 16-wide panels, 4 at a time from 64, the others 8-wide
+ * ones, 2 at a time with AVX2), full 4-pixel tiles and edges, strides, uneven and over-wide
+ * padding, 1, 3 and 5 input channels.
  */
 const FORWARD_CASES: Case[] = [
   { x: [2, 8, 8, 16], f: [3, 3, 16, 32], strides: [1, 1], pad: 'same' },
@@ -36,6 +37,8 @@ const FORWARD_CASES: Case[] = [
   { x: [2, 10, 11, 5], f: [3, 2, 5, 8], strides: [3, 2], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [1, 3, 4, 8], f: [5, 5, 8, 16], strides: [1, 1], pad: [[0, 0], [4, 0], [1, 4], [0, 0]] },
   { x: [2, 5, 6, 1], f: [2, 3, 1, 64], strides: [1, 1], pad: 'valid' },
+  { x: [2, 6, 7, 16], f: [3, 3, 16, 128], strides: [1, 1], pad: 'same' },
+  { x: [1, 5, 5, 8], f: [3, 3, 8, 112], strides: [2, 2], pad: 'same' },
 ];
 /** Stride-1 cases for the input gradient (Ci % 8 = 0, the kernel's condition). */
 const INPUT_GRADIENT_CASES: Case[] = [
@@ -44,12 +47,15 @@ const INPUT_GRADIENT_CASES: Case[] = [
   { x: [2, 6, 5, 8], f: [1, 1, 8, 24], strides: [1, 1], pad: 'valid' },
   { x: [1, 5, 7, 24], f: [5, 3, 24, 8], strides: [1, 1], pad: [[0, 0], [4, 0], [1, 2], [0, 0]] },
   { x: [2, 4, 4, 32], f: [3, 3, 32, 64], strides: [1, 1], pad: 'valid' },
+  { x: [2, 6, 6, 64], f: [3, 3, 64, 16], strides: [1, 1], pad: 'same' },
+  { x: [1, 5, 6, 112], f: [3, 3, 112, 8], strides: [1, 1], pad: 'same' },
 ];
 /** The filter gradient takes any Ci (4-row tiles and tails of 1–3) and any stride. */
 const FILTER_GRADIENT_CASES: Case[] = [
   ...FORWARD_CASES,
   { x: [2, 6, 6, 7], f: [3, 3, 7, 16], strides: [1, 1], pad: 'same' },
   { x: [2, 6, 6, 6], f: [3, 3, 6, 32], strides: [2, 1], pad: 'same' },
+  { x: [2, 5, 5, 7], f: [3, 3, 7, 112], strides: [1, 1], pad: 'same' },
 ];
 
 function infoOf(c: Case): backend_util.Conv2DInfo {
