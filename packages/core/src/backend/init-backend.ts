@@ -43,8 +43,10 @@ export interface InitBackendOptions {
    * compiler, make, python3 and Node's headers are present (`npm run build:native -w @bdst/core`
    * builds it again). Off by default: a fused multiply-add rounds once where the WASM kernels
    * round twice, so results differ from the WASM kernels' in the last bits and depend on the CPU
-   * (they stay bit-identical run to run on one machine). When absent, the `BDST_NATIVE_KERNELS`
-   * environment variable (`1` or `0`) is used, else false. Ignored by the other backends.
+   * (they stay bit-identical run to run on one machine). Needs `threads: 1` (throws otherwise);
+   * for more cores use replicas, whose workers follow the main thread's setting. When absent, the
+   * `BDST_NATIVE_KERNELS` environment variable (`1` or `0`) is used, else false. Ignored by the
+   * other backends.
    */
   nativeKernels?: boolean;
   /** Do not log the one-line description. Default false. */
@@ -105,6 +107,7 @@ async function initBackendNow(options: InitBackendOptions): Promise<BackendInfo>
 
   const threads = resolveWasmThreads(options.threads);
   const native = resolveNativeKernels(options.nativeKernels);
+  refuseNativeKernelsOnThreads(native, threads); // before any backend switch
   const sameThreads = active?.info.name !== 'wasm' || threads === active.threads;
   if (active != null && tf.getBackend() === active.info.tfjsBackend && (choice === active.choice || choice === 'auto') && sameThreads) {
     if (active.info.name !== 'wasm' || active.info.nativeKernels === native) return active.info;
@@ -129,6 +132,18 @@ function logged(info: BackendInfo, options: InitBackendOptions, log: (line: stri
     log(info.description);
   }
   return info;
+}
+
+/**
+ * The native kernels work on the single-threaded WASM build's plain memory; the threaded build's
+ * shared memory keeps the WASM kernels, so asking for both would be a silent no-op.
+ */
+function refuseNativeKernelsOnThreads(native: boolean, threads: number): void {
+  if (native && threads > 1) {
+    throw new Error(
+      `initBackend: nativeKernels needs threads: 1 (the native kernels run on the single-threaded WASM build's memory, and ${threads} threads use the threaded build); use replicas for more cores`,
+    );
+  }
 }
 
 /** `info` (a WASM backend's) with `nativeKernels` set and its description redone. */

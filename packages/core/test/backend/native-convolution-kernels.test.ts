@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRng, initBackend, ReplicaPool, SgdMomentum, smallCnn, trainStep } from '@bdst/core';
@@ -131,6 +132,13 @@ describe('native convolution kernels: availability', () => {
       if (process.arch !== 'x64') expect(load.reason).toContain(process.arch);
       await expect(initBackend({ backend: 'wasm', threads: 1, quiet: true, nativeKernels: true })).rejects.toThrow(load.reason);
     }
+  });
+
+  it('refuses nativeKernels with more than one WASM thread (the threaded build keeps the WASM kernels), before switching builds', async () => {
+    const before = await initBackend({ backend: 'wasm', threads: 1, quiet: true, nativeKernels: false });
+    await expect(initBackend({ backend: 'wasm', threads: 2, quiet: true, nativeKernels: true })).rejects.toThrow(/nativeKernels needs threads: 1/);
+    expect(getThreadsCount()).toBe(1); // still the single-threaded build
+    expect(await initBackend({ backend: 'wasm', threads: 1, quiet: true, nativeKernels: false })).toBe(before);
   });
 
   it('refuses a nativeKernels value that is not a boolean, and a bad BDST_NATIVE_KERNELS', async () => {
