@@ -164,8 +164,8 @@ static napi_value Convolution(napi_env env, napi_callback_info info) {
   Call call;
   if (!read_call(env, info, 19, "convolution", &call)) return NULL;
   const int64_t* v = call.v;
-  const int N = v[4], H = v[5], W = v[6], Ci = v[7], OH = v[8], OW = v[9], Co = v[10], KH = v[11], KW = v[12];
   if (!valid_sizes(&call, "convolution", 4, 13, 2)) return NULL;
+  const int N = v[4], H = v[5], W = v[6], Ci = v[7], OH = v[8], OW = v[9], Co = v[10], KH = v[11], KW = v[12];
   if (v[17] != 0 && v[17] != 1) {
     napi_throw_range_error(env, NULL, "bdst native convolution: relu must be 0 or 1");
     return NULL;
@@ -187,8 +187,8 @@ static napi_value InputGradientS1(napi_env env, napi_callback_info info) {
   Call call;
   if (!read_call(env, info, 15, "input_gradient_s1", &call)) return NULL;
   const int64_t* v = call.v;
-  const int N = v[3], H = v[4], W = v[5], Ci = v[6], OH = v[7], OW = v[8], Co = v[9], KH = v[10], KW = v[11];
   if (!valid_sizes(&call, "input_gradient_s1", 3, 11, 2)) return NULL;
+  const int N = v[3], H = v[4], W = v[5], Ci = v[6], OH = v[7], OW = v[8], Co = v[9], KH = v[10], KW = v[11];
   if (Ci % 8 != 0) {
     napi_throw_range_error(env, NULL, "bdst native input_gradient_s1: input channels must be a multiple of 8");
     return NULL;
@@ -206,8 +206,8 @@ static napi_value FilterGradient(napi_env env, napi_callback_info info) {
   Call call;
   if (!read_call(env, info, 17, "filter_gradient", &call)) return NULL;
   const int64_t* v = call.v;
-  const int N = v[3], H = v[4], W = v[5], Ci = v[6], OH = v[7], OW = v[8], Co = v[9], KH = v[10], KW = v[11];
   if (!valid_sizes(&call, "filter_gradient", 3, 13, 2)) return NULL;
+  const int N = v[3], H = v[4], W = v[5], Ci = v[6], OH = v[7], OW = v[8], Co = v[9], KH = v[10], KW = v[11];
   if (Co % 8 != 0 || v[12] < 1 || v[13] < 1) {
     napi_throw_range_error(env, NULL, "bdst native filter_gradient: output channels must be a multiple of 8 and strides at least 1");
     return NULL;

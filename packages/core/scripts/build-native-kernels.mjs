@@ -35,18 +35,18 @@ function skip(why) {
   process.exit(0);
 }
 
-/** The node-gyp entry script: npm's (as npm passes it), else the one bundled with the npm on PATH. */
+/** The node-gyp entry script: npm's (as npm passes it), else the one bundled with the npm on PATH; null for none. */
 function nodeGyp() {
-  const candidates = [];
-  if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_config_node_gyp && existsSync(process.env.npm_config_node_gyp)) return process.env.npm_config_node_gyp;
+  const bundled = (npmDir) => join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  if (process.env.npm_execpath && existsSync(bundled(join(dirname(process.env.npm_execpath), '..')))) return bundled(join(dirname(process.env.npm_execpath), '..'));
   try {
     const npmRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    candidates.push(join(npmRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+    if (existsSync(bundled(join(npmRoot, 'npm')))) return bundled(join(npmRoot, 'npm'));
   } catch {
-    // no npm on PATH: try node-gyp itself below
+    // no npm on PATH: try node-gyp itself
   }
-  return candidates.find((path) => existsSync(path)) ?? null;
+  return null;
 }
 
 if (process.arch !== 'x64') skip(`the kernels are x86-64 code and this is ${process.arch}`);
